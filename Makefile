@@ -1,0 +1,79 @@
+# The whole set-up is two commands: `make book` and `make test`. Everything they need is installed here.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Single-threaded BLAS/OpenMP keeps the labs' numbers identical run to run (nbval compares them).
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: all install system-deps vendor book test unit labs-test site-test lab serve notebooks sync-url bench clean
+
+all: book
+
+# --- set-up (idempotent: skipped when requirements and pyproject are unchanged) ---
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sgd)" >/dev/null
+	touch $@
+
+install: $(STAMP)
+
+# Debian packages for the browser tests: Chromium and a Hangul font (apt only when one is missing).
+system-deps:
+	bash tools/install_system_deps.sh
+
+# MathJax, require.js and the widget html-manager, served by the site itself (no CDN at view time).
+vendor:
+	bash tools/vendor_js.sh
+
+# --- the site ---
+book: install vendor
+	$(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
+	$(PY) tools/check_links.py _build/html
+
+# --- tests ---
+test: install system-deps
+	$(PY) tools/check_labs_executed.py labs
+	$(PY) -m pytest tests --ignore=tests/site -q -p no:cacheprovider
+	$(PY) -m pytest --nbval labs --nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
+	$(MAKE) book
+	$(PY) -m pytest tests/site -q -p no:cacheprovider
+
+unit: install
+	$(PY) -m pytest tests --ignore=tests/site -q
+
+labs-test: install
+	$(PY) -m pytest --nbval labs --nbval-sanitize-with tests/nbval_sanitize.cfg -q
+
+site-test: install system-deps
+	$(PY) -m pytest tests/site -q
+
+# Re-execute every lab in place so the stored outputs (what the site shows and nbval compares) are current.
+notebooks: install
+	$(PY) tools/execute_labs.py labs/*.ipynb
+
+# Rewrite the Colab badges and install lines from _config.yml's repository.url.
+sync-url: install
+	$(PY) tools/sync_repo_url.py
+
+bench: install
+	$(PY) benchmarks/step_time.py
+
+lab: install
+	$(VENV)/bin/jupyter lab --ip=$(HOST) --no-browser labs
+
+serve:
+	@test -d _build/html || { echo "먼저 make book 을 실행하세요."; exit 1; }
+	$(PY) -m http.server $(PORT) --bind $(HOST) --directory _build/html
+
+clean:
+	rm -rf _build .jupyter_cache
