@@ -42,7 +42,6 @@ book: install vendor
 
 # --- tests ---
 test: install system-deps
-	$(PY) tools/check_labs_executed.py labs
 	$(PY) -m pytest tests --ignore=tests/site -q -p no:cacheprovider
 	$(PY) -m pytest --nbval labs --nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
 	$(MAKE) book

@@ -1,0 +1,95 @@
+"""Small, seeded data sets for the labs: everything is generated or ships inside a package (no downloads).
+
+Each function takes a ``seed`` and returns the same tensors on every call, so lab outputs are reproducible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass(frozen=True)
+class Split:
+    """A supervised data set cut into training and held-out (validation) parts."""
+
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_val: torch.Tensor
+    y_val: torch.Tensor
+
+    @property
+    def num_features(self) -> int:
+        return self.x_train.shape[1]
+
+    @property
+    def num_classes(self) -> int:
+        return int(torch.cat([self.y_train, self.y_val]).max()) + 1
+
+
+def _check_positive_int(name: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name}은(는) 정수여야 합니다 (받은 값: {value!r}).")
+    if value <= 0:
+        raise ValueError(f"{name}은(는) 양수여야 합니다 (받은 값: {value}).")
+
+
+def _check_fraction(name: str, value: float) -> None:
+    if not (0.0 <= float(value) < 1.0):
+        raise ValueError(f"{name}은(는) 0 이상 1 미만이어야 합니다 (받은 값: {value}).")
+
+
+def digits(seed: int = 0, val_fraction: float = 0.25) -> Split:
+    """scikit-learn's 8x8 handwritten digits (1,797 images, 10 classes), standardised with training statistics."""
+    _check_fraction("val_fraction", val_fraction)
+    from sklearn.datasets import load_digits  # ships inside scikit-learn: no network
+
+    data = load_digits()
+    x = torch.tensor(data.data, dtype=torch.float32)
+    y = torch.tensor(data.target, dtype=torch.long)
+    generator = torch.Generator().manual_seed(seed)
+    order = torch.randperm(len(x), generator=generator)
+    n_val = int(round(len(x) * val_fraction))
+    val_idx, train_idx = order[:n_val], order[n_val:]
+    mean = x[train_idx].mean(dim=0)
+    std = x[train_idx].std(dim=0).clamp_min(1e-6)  # constant border pixels have zero spread
+    x = (x - mean) / std
+    return Split(x[train_idx], y[train_idx], x[val_idx], y[val_idx])
+
+
+def teacher_classification(num_train: int = 512, num_val: int = 1024, num_features: int = 32, num_classes: int = 10,
+                           label_noise: float = 0.0, seed: int = 0) -> Split:
+    """A fixed, learnable task: labels come from a random 'teacher' network, so there is something to learn.
+
+    ``label_noise`` replaces that fraction of *training* labels with random ones (validation labels stay clean),
+    which opens a train/validation gap for the weight-decay lab.
+    """
+    for name, value in (("num_train", num_train), ("num_val", num_val), ("num_features", num_features),
+                        ("num_classes", num_classes)):
+        _check_positive_int(name, value)
+    _check_fraction("label_noise", label_noise)
+    generator = torch.Generator().manual_seed(seed)
+    hidden = torch.randn(num_features, 64, generator=generator) / num_features**0.5
+    readout = torch.randn(64, num_classes, generator=generator) / 8.0
+    x = torch.randn(num_train + num_val, num_features, generator=generator)
+    y = (torch.tanh(x @ hidden) @ readout).argmax(dim=1)
+    y_train, y_val = y[:num_train].clone(), y[num_train:]
+    if label_noise > 0:
+        flip = torch.rand(num_train, generator=generator) < label_noise
+        y_train[flip] = torch.randint(0, num_classes, (int(flip.sum()),), generator=generator)
+    return Split(x[:num_train], y_train, x[num_train:], y_val)
+
+
+def linear_regression(num_samples: int = 4096, num_features: int = 10, noise: float = 0.5,
+                      seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Inputs ``x``, targets ``y = x @ w_true + noise``, and ``w_true``: a least-squares problem with known gradients."""
+    _check_positive_int("num_samples", num_samples)
+    _check_positive_int("num_features", num_features)
+    if noise < 0:
+        raise ValueError(f"noise는 0 이상이어야 합니다 (받은 값: {noise}).")
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(num_samples, num_features, generator=generator, dtype=torch.float64)
+    w_true = torch.randn(num_features, generator=generator, dtype=torch.float64)
+    y = x @ w_true + noise * torch.randn(num_samples, generator=generator, dtype=torch.float64)
+    return x, y, w_true

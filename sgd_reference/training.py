@@ -1,0 +1,147 @@
+"""One small, seeded training loop shared by the labs, recording what the chapters talk about.
+
+It records per-step training loss, global gradient norm and learning rate, and (optionally) held-out loss and accuracy.
+A run whose loss becomes NaN/inf, or grows past ``divergence_threshold`` times its first value, stops and is marked
+diverged instead of raising: a lab at an extreme slider value must say "발산" and keep a readable plot.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import torch
+from torch import nn
+
+from .datasets import Split
+
+
+@dataclass
+class TrainLog:
+    """What one run did, step by step. Lists are aligned by step; held-out metrics at ``eval_steps``."""
+
+    losses: list[float] = field(default_factory=list)
+    grad_norms: list[float] = field(default_factory=list)
+    lrs: list[float] = field(default_factory=list)
+    eval_steps: list[int] = field(default_factory=list)
+    val_losses: list[float] = field(default_factory=list)
+    val_accuracies: list[float] = field(default_factory=list)
+    diverged_at: int | None = None
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+    def summary(self, label: str = "") -> str:
+        """One Korean line: first/last loss, or where it diverged."""
+        prefix = f"{label}: " if label else ""
+        if not self.losses:
+            return f"{prefix}기록된 스텝이 없습니다."
+        if self.diverged:
+            return f"{prefix}발산했습니다 ({self.diverged_at}번째 스텝에서 손실이 폭발하거나 NaN/inf가 되었습니다)."
+        text = f"{prefix}손실 {self.losses[0]:.4f} → {self.losses[-1]:.4f}"
+        if self.val_accuracies:
+            text += f", 검증 정확도 {self.val_accuracies[-1]:.1%}"
+        return text
+
+
+def mlp(num_features: int = 32, hidden: int = 64, num_classes: int = 10, seed: int = 0) -> nn.Sequential:
+    """The source document's model, ``Linear(32, 64) - ReLU - Linear(64, 10)``, initialised from ``seed``."""
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(num_features, hidden), nn.ReLU(), nn.Linear(hidden, num_classes))
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
+    """Mean cross-entropy and accuracy on held-out data (model put back in its previous train/eval mode)."""
+    was_training = model.training
+    model.eval()
+    logits = model(x)
+    model.train(was_training)
+    loss = nn.functional.cross_entropy(logits, y).item()
+    accuracy = (logits.argmax(dim=1) == y).float().mean().item()
+    return loss, accuracy
+
+
+def _global_grad_norm(parameters: Iterable[torch.Tensor]) -> float:
+    grads = [p.grad.detach().flatten() for p in parameters if p.grad is not None]
+    if not grads:
+        return 0.0
+    return torch.linalg.vector_norm(torch.cat(grads)).item()
+
+
+def batches(split: Split, batch_size: int, steps: int, seed: int = 0):
+    """``steps`` mini-batches drawn by reshuffling the training set each epoch (seeded, so runs are comparable)."""
+    if batch_size <= 0 or steps < 0:
+        raise ValueError(f"batch_size는 양수, steps는 0 이상이어야 합니다 (batch_size={batch_size}, steps={steps}).")
+    generator = torch.Generator().manual_seed(seed)
+    n = len(split.x_train)
+    order, position = torch.randperm(n, generator=generator), 0
+    for _ in range(steps):
+        if position + batch_size > n:
+            order, position = torch.randperm(n, generator=generator), 0
+        index = order[position:position + batch_size]
+        position += batch_size
+        yield split.x_train[index], split.y_train[index]
+
+
+def train(model: nn.Module, optimizer: torch.optim.Optimizer, data: Iterable[tuple[torch.Tensor, torch.Tensor]], *,
+          loss_fn: Callable = nn.functional.cross_entropy, scheduler=None, max_grad_norm: float | None = None,
+          val: tuple[torch.Tensor, torch.Tensor] | None = None, eval_every: int = 10,
+          divergence_threshold: float = 1e3) -> TrainLog:
+    """The document's loop (zero_grad, forward, loss, backward, step) over ``data``, with logging and a divergence stop.
+
+    ``max_grad_norm`` clips the global gradient norm before the step (the norm logged is the one *before* clipping,
+    which is what tells you something exploded).
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError("model은 torch.nn.Module이어야 합니다.")
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError("optimizer는 torch.optim.Optimizer여야 합니다.")
+    if eval_every <= 0:
+        raise ValueError(f"eval_every는 양수여야 합니다 (받은 값: {eval_every}).")
+    log = TrainLog()
+    parameters = [p for group in optimizer.param_groups for p in group["params"]]
+    model.train()
+    for step, (x, y) in enumerate(data):
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss_value = loss.item()
+        log.lrs.append(float(optimizer.param_groups[0]["lr"]))
+        if not math.isfinite(loss_value) or (log.losses and loss_value > divergence_threshold * max(log.losses[0], 1e-8)):
+            log.losses.append(loss_value if math.isfinite(loss_value) else math.nan)
+            log.grad_norms.append(math.nan)
+            log.diverged_at = step
+            break
+        loss.backward()
+        grad_norm = _global_grad_norm(parameters)
+        log.losses.append(loss_value)
+        log.grad_norms.append(grad_norm)
+        if not math.isfinite(grad_norm):
+            log.diverged_at = step
+            break
+        if max_grad_norm is not None:
+            torch.nn.utils.clip_grad_norm_(parameters, max_grad_norm)
+        optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+        if val is not None and (step + 1) % eval_every == 0:
+            val_loss, val_accuracy = evaluate(model, *val)
+            log.eval_steps.append(step + 1)
+            log.val_losses.append(val_loss)
+            log.val_accuracies.append(val_accuracy)
+    return log
+
+
+def moving_average(values: list[float], window: int) -> list[float]:
+    """Trailing mean over ``window`` steps: the trend the FAQ tells you to watch instead of each noisy step."""
+    if window <= 0:
+        raise ValueError(f"window는 양수여야 합니다 (받은 값: {window}).")
+    out, total = [], 0.0
+    for i, value in enumerate(values):
+        total += value
+        if i >= window:
+            total -= values[i - window]
+        out.append(total / min(i + 1, window))
+    return out

@@ -1,0 +1,81 @@
+"""The shared training loop: same numbers for the same seed, and a divergence that stops cleanly."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from sgd_reference import datasets, training
+
+
+def run(lr, steps=30, **kwargs):
+    split = datasets.teacher_classification(num_train=256, num_val=256, seed=1)
+    model = training.mlp(seed=0)
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    return training.train(model, opt, training.batches(split, 32, steps, seed=0),
+                          val=(split.x_val, split.y_val), eval_every=10, **kwargs)
+
+
+def test_same_seed_gives_identical_logs():
+    a, b = run(0.05), run(0.05)
+    assert a.losses == b.losses and a.val_accuracies == b.val_accuracies
+
+
+def test_a_learnable_task_is_learned():
+    log = run(0.1, steps=200)
+    assert not log.diverged
+    assert log.losses[-1] < 0.5 * log.losses[0]
+    assert log.val_accuracies[-1] > 0.5  # 10 classes: chance is 0.1
+
+
+def test_huge_learning_rate_diverges_and_is_reported_in_korean():
+    log = run(1e4)
+    assert log.diverged and log.diverged_at is not None and log.diverged_at < 30
+    assert "발산" in log.summary("lr=1e4")
+    assert len(log.losses) == log.diverged_at + 1
+
+
+def test_clipping_keeps_logged_norm_before_clipping():
+    log = run(0.05, steps=5, max_grad_norm=1e-3)
+    assert all(n > 1e-3 for n in log.grad_norms)
+
+
+def test_train_validates_its_arguments():
+    with pytest.raises(TypeError, match="Module"):
+        training.train("model", None, [])
+    model = training.mlp()
+    with pytest.raises(TypeError, match="Optimizer"):
+        training.train(model, "sgd", [])
+
+
+def test_moving_average_smooths_and_validates():
+    assert training.moving_average([1, 3, 5, 7], 2) == [1, 2, 4, 6]
+    with pytest.raises(ValueError):
+        training.moving_average([1.0], 0)
+
+
+def test_digits_is_standardised_and_split_reproducibly():
+    a, b = datasets.digits(seed=0), datasets.digits(seed=0)
+    assert torch.equal(a.x_train, b.x_train) and a.num_classes == 10 and a.num_features == 64
+    assert len(a.x_val) == round(1797 * 0.25)
+    assert a.x_train.mean().abs() < 1e-4
+
+
+def test_label_noise_changes_only_training_labels():
+    clean = datasets.teacher_classification(seed=3)
+    noisy = datasets.teacher_classification(seed=3, label_noise=0.3)
+    assert torch.equal(clean.y_val, noisy.y_val)
+    changed = (clean.y_train != noisy.y_train).float().mean().item()
+    assert 0.15 < changed < 0.35
+
+
+def test_dataset_arguments_are_checked_with_korean_messages():
+    with pytest.raises(ValueError, match="label_noise"):
+        datasets.teacher_classification(label_noise=1.5)
+    with pytest.raises(TypeError, match="정수"):
+        datasets.teacher_classification(num_train=2.5)
+    with pytest.raises(ValueError):
+        datasets.linear_regression(noise=-1)
+    assert math.isfinite(float(datasets.linear_regression(num_samples=8)[1].sum()))
