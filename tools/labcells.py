@@ -42,3 +42,17 @@ def bootstrap_source() -> str:
         "if importlib.util.find_spec(\"sgd_reference\") is None:\n"
         f"    {install_line()}"
     )
+
+
+def colab_cell(notebook: str):
+    """The lab's first cell: its Colab link (tag `colab-link`, rewritten by `make sync-url`)."""
+    import nbformat
+
+    return nbformat.v4.new_markdown_cell(badge_markdown(notebook), metadata={"tags": ["colab-link"]})
+
+
+def bootstrap_cell():
+    """The lab's first code cell (tag `bootstrap`): installs sgd_reference only where it is missing."""
+    import nbformat
+
+    return nbformat.v4.new_code_cell(bootstrap_source(), metadata={"tags": ["bootstrap"]})
