@@ -1,0 +1,179 @@
+"""``SGD``: a readable optimiser that reproduces ``torch.optim.SGD`` bit for bit.
+
+The class only checks arguments, keeps the velocity v per parameter in ``self.state`` and walks the
+parameter groups; the arithmetic lives in :mod:`sgd_reference.functional`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from torch import Tensor
+from torch.optim import Optimizer
+
+from .functional import sgd_foreach_step, sgd_step
+
+__all__ = ["SGD"]
+
+# Device types on which foreach kernels are real fused loops (torch's default there is foreach).
+_FOREACH_DEVICES = frozenset({"cuda", "xpu", "mtia"})
+# On CPU torch defaults to its for-loop path. ``benchmarks/step_time.py`` measures both here; the
+# foreach path is op-for-op the same arithmetic (bit-identical), so the default is simply the faster.
+_FOREACH_ON_CPU_BY_DEFAULT = True
+
+
+class SGD(Optimizer):
+    r"""확률적 경사 하강법(SGD), 모멘텀·네스테로프·가중치 감쇠 포함 — ``torch.optim.SGD`` 와 비트 단위로 같다.
+
+    Algorithm, in the book's notation (θ 파라미터, g 기울기, η 학습률, μ 모멘텀, τ dampening,
+    λ 가중치 감쇠, v 속도), for every parameter with a gradient at step t:
+
+    .. code-block:: text
+
+        g ← ∇L(θ)                 (g ← −∇L(θ) if maximize)
+        g ← g + λθ                (if λ ≠ 0: coupled L2, it goes through v)
+        v ← μv + (1−τ)g           (if μ ≠ 0; v ← g on the parameter's first step)
+        g ← g + μv  if nesterov   else  g ← v      (if μ ≠ 0)
+        θ ← θ − ηg
+
+    Same signature, defaults, ``param_groups`` keys, state key (``"momentum_buffer"``) and argument
+    errors as ``torch.optim.SGD``; a ``state_dict`` moves between the two in both directions.
+
+    Differences, all explicit errors rather than silent ones:
+
+    * ``fused=True`` → ``ValueError``: the fused kernel is one opaque C++ call, the opposite of a
+      reference to read. ``fused=None``/``False`` are accepted.
+    * ``differentiable=True`` → ``ValueError``: stepping is always done under ``torch.no_grad()``.
+    * ``foreach=None`` picks the ``torch._foreach_*`` path on CPU too (torch picks its for-loop path
+      there); both paths are bit-identical to torch's, see ``benchmarks/step_time.py`` for why.
+    """
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float | Tensor = 1e-3,
+        momentum: float = 0,
+        dampening: float = 0,
+        weight_decay: float | Tensor = 0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
+        # Same checks, order and (English) messages as torch.optim.SGD, so code that catches them works.
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+            "foreach": foreach,
+            "differentiable": differentiable,
+            "fused": fused,
+        }
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+
+        if fused:
+            raise ValueError(
+                "sgd_reference.SGD는 fused=True 를 지원하지 않습니다: fused 커널은 읽을 수 없는 C++ 한 덩어리라 "
+                "교재용 레퍼런스에 맞지 않습니다. fused 가 필요하면 torch.optim.SGD(fused=True)를 쓰세요."
+            )
+        if differentiable:
+            raise ValueError(
+                "sgd_reference.SGD는 differentiable=True 를 지원하지 않습니다: 스텝은 항상 torch.no_grad() "
+                "안에서 실행됩니다. 옵티마이저 스텝을 미분해야 하면 torch.optim.SGD(differentiable=True)를 쓰세요."
+            )
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("nesterov", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", False)
+
+    @torch.no_grad()
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Take one step for every parameter that has a gradient; return ``closure()``'s loss, if any."""
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+
+        for group in self.param_groups:
+            _check_group_supported(group)
+            # Parameters without a gradient this step are skipped and their v is left untouched.
+            params = [p for p in group["params"] if p.grad is not None]
+            grads = [p.grad for p in params]
+            momentum = group["momentum"]
+            velocities = [self.state[p].get("momentum_buffer") for p in params] if momentum != 0 else [None] * len(params)
+            hyper = {
+                "lr": group["lr"],
+                "momentum": momentum,
+                "dampening": group["dampening"],
+                "weight_decay": group["weight_decay"],
+                "nesterov": group["nesterov"],
+                "maximize": group["maximize"],
+            }
+
+            if _use_foreach(group["foreach"], params, grads):
+                for idx in _group_by_device_and_dtype(params):
+                    new_vs = sgd_foreach_step(
+                        [params[i] for i in idx], [grads[i] for i in idx], [velocities[i] for i in idx], **hyper
+                    )
+                    for i, v in zip(idx, new_vs):
+                        velocities[i] = v
+            else:
+                for i, (p, g) in enumerate(zip(params, grads)):
+                    velocities[i] = sgd_step(p, g, velocities[i], **hyper)
+
+            if momentum != 0:
+                for p, v in zip(params, velocities):
+                    self.state[p]["momentum_buffer"] = v
+        return loss
+
+
+def _check_group_supported(group: dict[str, Any]) -> None:
+    """A state_dict from torch may carry fused/differentiable=True; refuse at step time, clearly."""
+    if group.get("fused"):
+        raise ValueError("sgd_reference.SGD는 fused=True 파라미터 그룹을 지원하지 않습니다 (불러온 state_dict 확인).")
+    if group.get("differentiable"):
+        raise ValueError("sgd_reference.SGD는 differentiable=True 파라미터 그룹을 지원하지 않습니다 (불러온 state_dict 확인).")
+
+
+def _use_foreach(foreach: bool | None, params: list[Tensor], grads: list[Tensor]) -> bool:
+    """Explicit True/False wins; None picks foreach where it is the faster exact path."""
+    if any(g.is_sparse for g in grads):
+        return False  # foreach kernels don't take sparse tensors; the loop does the same ops
+    if foreach is not None:
+        return bool(foreach)
+    if _FOREACH_ON_CPU_BY_DEFAULT:
+        allowed = _FOREACH_DEVICES | {"cpu"}
+    else:
+        allowed = _FOREACH_DEVICES
+    return all(type(p) in (Tensor, torch.nn.Parameter) and p.device.type in allowed for p in params)
+
+
+def _group_by_device_and_dtype(params: list[Tensor]) -> list[list[int]]:
+    """Indices of ``params`` grouped by (device, dtype), order kept: foreach needs uniform lists."""
+    groups: dict[tuple[torch.device, torch.dtype], list[int]] = {}
+    for i, p in enumerate(params):
+        groups.setdefault((p.device, p.dtype), []).append(i)
+    return list(groups.values())
