@@ -118,36 +118,42 @@ class SGD(Optimizer):
                 loss = closure()
 
         for group in self.param_groups:
-            _check_group_supported(group)
-            # Parameters without a gradient this step are skipped and their v is left untouched.
-            params = [p for p in group["params"] if p.grad is not None]
-            grads = [p.grad for p in params]
-            momentum = group["momentum"]
-            velocities = [self.state[p].get("momentum_buffer") for p in params] if momentum != 0 else [None] * len(params)
-            hyper = {
-                "lr": group["lr"],
-                "momentum": momentum,
-                "dampening": group["dampening"],
-                "weight_decay": group["weight_decay"],
-                "nesterov": group["nesterov"],
-                "maximize": group["maximize"],
-            }
-
-            if _use_foreach(group["foreach"], params, grads):
-                for idx in _group_by_device_and_dtype(params):
-                    new_vs = sgd_foreach_step(
-                        [params[i] for i in idx], [grads[i] for i in idx], [velocities[i] for i in idx], **hyper
-                    )
-                    for i, v in zip(idx, new_vs):
-                        velocities[i] = v
-            else:
-                for i, (p, g) in enumerate(zip(params, grads)):
-                    velocities[i] = sgd_step(p, g, velocities[i], **hyper)
-
-            if momentum != 0:
-                for p, v in zip(params, velocities):
-                    self.state[p]["momentum_buffer"] = v
+            self._step_group(group, group["weight_decay"])
         return loss
+
+    def _step_group(self, group: dict[str, Any], weight_decay: float | Tensor) -> None:
+        """Step every parameter of one group that has a gradient (λ passed in: SGDW passes 0)."""
+        _check_group_supported(group)
+        # Parameters without a gradient this step are skipped and their v is left untouched.
+        params = [p for p in group["params"] if p.grad is not None]
+        grads = [p.grad for p in params]
+        momentum = group["momentum"]
+        velocities: list[Tensor | None] = [None] * len(params)
+        if momentum != 0:
+            velocities = [self.state[p].get("momentum_buffer") for p in params]
+        hyper = {
+            "lr": group["lr"],
+            "momentum": momentum,
+            "dampening": group["dampening"],
+            "weight_decay": weight_decay,
+            "nesterov": group["nesterov"],
+            "maximize": group["maximize"],
+        }
+
+        if _use_foreach(group["foreach"], params, grads):
+            for idx in _group_by_device_and_dtype(params):
+                new_vs = sgd_foreach_step(
+                    [params[i] for i in idx], [grads[i] for i in idx], [velocities[i] for i in idx], **hyper
+                )
+                for i, v in zip(idx, new_vs):
+                    velocities[i] = v
+        else:
+            for i, (p, g) in enumerate(zip(params, grads)):
+                velocities[i] = sgd_step(p, g, velocities[i], **hyper)
+
+        if momentum != 0:
+            for p, v in zip(params, velocities):
+                self.state[p]["momentum_buffer"] = v
 
 
 def _check_group_supported(group: dict[str, Any]) -> None:

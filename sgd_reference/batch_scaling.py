@@ -1,0 +1,70 @@
+r"""배치 크기를 바꿀 때의 학습률: 선형 스케일링 η₂ = η₁·B₂/B₁ 과 원문의 경험칙.
+
+The source document treats linear scaling as a *starting point* only, and gives rules of thumb:
+batch ×2 → lr ×1.5 to ×2; batch ×1/2 → lr ×1/2 to ×2/3. Both are the interval between r and
+r^{log₂1.5} for r = B₂/B₁ (2^{0.585} = 1.5, (1/2)^{0.585} = 2/3): linear scaling is the aggressive end
+when the batch grows and the cautious end when it shrinks. :func:`lr_range_rule_of_thumb` uses that
+interval for other ratios too (an extrapolation of the document, said so in its docstring).
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["scale_lr_linear", "lr_range_rule_of_thumb", "lr_candidates", "SOFT_SCALING_EXPONENT"]
+
+#: Exponent of the softer end of the rule of thumb: 2**SOFT_SCALING_EXPONENT == 1.5.
+SOFT_SCALING_EXPONENT = math.log2(1.5)
+
+
+def _check_lr(lr: object, name: str = "학습률") -> float:
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
+        raise ValueError(f"{name}은 0보다 큰 유한한 수여야 합니다 (받은 값: {lr!r}).")
+    return float(lr)
+
+
+def _check_batch(b: object, name: str) -> int:
+    if isinstance(b, bool) or not isinstance(b, int):
+        raise TypeError(f"{name}는 정수여야 합니다 (받은 값: {b!r}, 타입 {type(b).__name__}).")
+    if b <= 0:
+        raise ValueError(f"{name}는 1 이상이어야 합니다 (받은 값: {b}).")
+    return b
+
+
+def scale_lr_linear(lr: float, batch_size: int, new_batch_size: int) -> float:
+    """Linear scaling: η₂ = η₁ · B₂ / B₁ (a starting point for the search, not the answer)."""
+    lr = _check_lr(lr)
+    b1 = _check_batch(batch_size, "기존 배치 크기")
+    b2 = _check_batch(new_batch_size, "새 배치 크기")
+    return lr * b2 / b1
+
+
+def lr_range_rule_of_thumb(lr: float, batch_size: int, new_batch_size: int) -> tuple[float, float]:
+    """(low, high) learning rates to test after changing the batch size, per the document's rule of thumb.
+
+    Exactly the document at ×2 (lr ×1.5–×2) and ×1/2 (lr ×1/2–×2/3); other ratios r use the same
+    ends, r and r^{log₂1.5}, which is our extrapolation, not the document's.
+    """
+    lr = _check_lr(lr)
+    r = _check_batch(new_batch_size, "새 배치 크기") / _check_batch(batch_size, "기존 배치 크기")
+    ends = (lr * r, lr * r**SOFT_SCALING_EXPONENT)
+    return (min(ends), max(ends))
+
+
+def lr_candidates(lr: float, batch_size: int, new_batch_size: int, n: int = 3,
+                  spread: float = 2.0) -> dict[str, float]:
+    """2–3 candidates around the linear-scaling value: ``{"low", "mid", "high"}`` (``n=2``: low, mid).
+
+    mid is :func:`scale_lr_linear`; low/high are mid ÷/× ``spread`` (a geometric grid, the usual way
+    to search a learning rate). With two candidates the higher one is dropped: the document warns that
+    the 1:1 ratio can already be too much.
+    """
+    mid = scale_lr_linear(lr, batch_size, new_batch_size)
+    if isinstance(n, bool) or n not in (2, 3):
+        raise ValueError(f"후보 개수 n 은 2 또는 3 이어야 합니다 (받은 값: {n!r}).")
+    if isinstance(spread, bool) or not isinstance(spread, (int, float)) or not math.isfinite(spread) or spread <= 1:
+        raise ValueError(f"후보 간격 spread 는 1보다 큰 수여야 합니다 (받은 값: {spread!r}).")
+    candidates = {"low": mid / spread, "mid": mid, "high": mid * spread}
+    if n == 2:
+        del candidates["high"]
+    return candidates

@@ -1,0 +1,83 @@
+r"""가중치 감쇠: 결합형 L2(coupled, torch 의 ``weight_decay``) 와 분리형(decoupled, SGDW).
+
+Coupled L2 adds λθ to the gradient, so the decay travels through the velocity v:
+
+    g ← g + λθ;  v ← μv + g;  θ ← θ − ηv
+
+Decoupled decay (Loshchilov & Hutter, SGDW) shrinks θ directly and keeps v for the loss gradient only:
+
+    θ ← θ − ηλθ;  v ← μv + g;  θ ← θ − ηv
+
+Without momentum (μ = 0) and at a constant η both are θ ← (1 − ηλ)θ − ηg: the same update, up to
+rounding. With momentum they differ: coupled decay is amplified by ~1/(1−μ) through v and lags behind.
+Here the decoupled decay is scaled by η (as ``torch.optim.AdamW`` does), so the two agree at μ = 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from .functional import sgd_step
+from .optimizer import SGD
+
+__all__ = ["coupled_weight_decay_step", "decoupled_weight_decay_step", "SGDW"]
+
+
+def _check_step_args(theta: object, grad: object, lr: object, weight_decay: object) -> None:
+    if not isinstance(theta, Tensor) or not isinstance(grad, Tensor):
+        raise TypeError("파라미터 θ 와 기울기 g 는 torch.Tensor 여야 합니다.")
+    if theta.shape != grad.shape:
+        raise ValueError(f"파라미터 모양 {tuple(theta.shape)} 과 기울기 모양 {tuple(grad.shape)} 이 같아야 합니다.")
+    for name, value in (("학습률 η", lr), ("가중치 감쇠 λ", weight_decay)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+            raise ValueError(f"{name} 는 0 이상의 수여야 합니다 (받은 값: {value!r}).")
+
+
+@torch.no_grad()
+def coupled_weight_decay_step(
+    theta: Tensor, grad: Tensor, velocity: Tensor | None, *, lr: float, weight_decay: float,
+    momentum: float = 0.0, dampening: float = 0.0, nesterov: bool = False,
+) -> Tensor | None:
+    """torch's L2 ``weight_decay``: g ← g + λθ, then the usual step. θ in place; returns v."""
+    _check_step_args(theta, grad, lr, weight_decay)
+    return sgd_step(theta, grad, velocity, lr=lr, momentum=momentum, dampening=dampening,
+                    weight_decay=weight_decay, nesterov=nesterov)
+
+
+@torch.no_grad()
+def decoupled_weight_decay_step(
+    theta: Tensor, grad: Tensor, velocity: Tensor | None, *, lr: float, weight_decay: float,
+    momentum: float = 0.0, dampening: float = 0.0, nesterov: bool = False,
+) -> Tensor | None:
+    """SGDW: θ ← θ − ηλθ (from the current θ), then the step without λ. θ in place; returns v."""
+    _check_step_args(theta, grad, lr, weight_decay)
+    theta.mul_(1 - lr * weight_decay)  # θ ← (1 − ηλ)θ, outside v
+    return sgd_step(theta, grad, velocity, lr=lr, momentum=momentum, dampening=dampening,
+                    weight_decay=0.0, nesterov=nesterov)
+
+
+class SGDW(SGD):
+    """``SGD`` whose ``weight_decay`` is decoupled (SGDW): each step first does θ ← θ − ηλθ.
+
+    Same arguments as :class:`sgd_reference.SGD`; per-group ``weight_decay`` and ``lr`` are honoured,
+    so ``decay_param_groups`` and schedulers work unchanged.
+    """
+
+    @torch.no_grad()
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        loss = None
+        if closure is not None:  # gradients first, at the undecayed θ (as in a plain training loop)
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr, wd = group["lr"], group["weight_decay"]
+            if wd != 0:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        p.mul_(1 - lr * wd)  # θ ← (1 − ηλ)θ, outside v
+            self._step_group(group, weight_decay=0.0)  # the usual step, without λθ in g
+        return loss
