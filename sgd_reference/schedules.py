@@ -1,0 +1,92 @@
+r"""학습률 스케줄: 선형 워밍업 뒤 코사인 감쇠 (원문 레시피의 "warmup 후 cosine decay").
+
+Steps are counted from 0 (the step whose update uses this lr). With W warmup steps and T total steps:
+
+    η(s) = η_base · (s + 1) / W                                         for s < W
+    η(s) = η_min + (η_base − η_min) · (1 + cos(π (s − W) / (T − W))) / 2  for W ≤ s < T
+    η(s) = η_min                                                        for s ≥ T  (held, not rising again)
+
+Warmup reaches η_base at s = W−1 and the cosine starts from η_base at s = W (η_base is used twice).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from torch.optim import Optimizer
+from torch.optim.lr_scheduler import LRScheduler
+
+__all__ = ["warmup_cosine_lr", "WarmupCosineLR"]
+
+
+def _check_int(value: object, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name}는 정수여야 합니다 (받은 값: {value!r}).")
+    if value < minimum:
+        raise ValueError(f"{name}는 {minimum} 이상이어야 합니다 (받은 값: {value}).")
+    return value
+
+
+def _check_number(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name}은 0 이상의 유한한 수여야 합니다 (받은 값: {value!r}).")
+    return float(value)
+
+
+def _check_steps(total_steps: object, warmup_steps: object) -> tuple[int, int]:
+    total = _check_int(total_steps, "전체 스텝 수 total_steps", 1)
+    warmup = _check_int(warmup_steps, "워밍업 스텝 수 warmup_steps", 0)
+    if warmup >= total:
+        raise ValueError(
+            f"워밍업 스텝 수({warmup})는 전체 스텝 수({total})보다 작아야 합니다: 코사인 감쇠 구간이 남아야 합니다."
+        )
+    return total, warmup
+
+
+def warmup_cosine_lr(step: int, total_steps: int, warmup_steps: int, base_lr: float, min_lr: float = 0.0) -> float:
+    """The learning rate at ``step`` (from 0): linear warmup to ``base_lr``, then cosine decay to ``min_lr``."""
+    step = _check_int(step, "스텝 step", 0)
+    total, warmup = _check_steps(total_steps, warmup_steps)
+    base_lr = _check_number(base_lr, "기본 학습률 base_lr")
+    min_lr = _check_number(min_lr, "최소 학습률 min_lr")
+    if min_lr > base_lr:
+        raise ValueError(f"최소 학습률 min_lr({min_lr})이 기본 학습률 base_lr({base_lr})보다 클 수 없습니다.")
+    if step < warmup:
+        return base_lr * (step + 1) / warmup  # linear warmup: η_base/W, 2η_base/W, …, η_base
+    if step >= total:
+        return min_lr
+    progress = (step - warmup) / (total - warmup)  # 0 → 1 over the decay
+    return min_lr + (base_lr - min_lr) * (1 + math.cos(math.pi * progress)) / 2
+
+
+class WarmupCosineLR(LRScheduler):
+    """``LRScheduler`` for :func:`warmup_cosine_lr`; each group decays from its own initial lr.
+
+    ``min_lr`` may be one number or one per param group. Computed in closed form from the step count
+    (not by multiplying the previous lr), so it never accumulates rounding and resumes exactly from
+    ``state_dict``. Call ``scheduler.step()`` once per optimizer step, after ``optimizer.step()``.
+    """
+
+    def __init__(self, optimizer: Optimizer, warmup_steps: int, total_steps: int,
+                 min_lr: float | Sequence[float] = 0.0, last_epoch: int = -1) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"optimizer 는 torch.optim.Optimizer 여야 합니다 (받은 값: {type(optimizer).__name__}).")
+        self.total_steps, self.warmup_steps = _check_steps(total_steps, warmup_steps)
+        n_groups = len(optimizer.param_groups)
+        if isinstance(min_lr, Sequence) and not isinstance(min_lr, str):
+            if len(min_lr) != n_groups:
+                raise ValueError(f"min_lr 목록의 길이({len(min_lr)})가 파라미터 그룹 수({n_groups})와 같아야 합니다.")
+            self.min_lrs = [_check_number(m, "최소 학습률 min_lr") for m in min_lr]
+        else:
+            self.min_lrs = [_check_number(min_lr, "최소 학습률 min_lr")] * n_groups
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:  # type: ignore[override]
+        return self._get_closed_form_lr()
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [
+            warmup_cosine_lr(self.last_epoch, self.total_steps, self.warmup_steps, float(base_lr), min_lr)
+            for base_lr, min_lr in zip(self.base_lrs, self.min_lrs)
+        ]
