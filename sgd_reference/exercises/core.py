@@ -1,0 +1,587 @@
+"""The shared checker behind every exercise (the learntools model: declarative questions, one careful checker).
+
+An exercise states what it expects: a reference (torch itself or the core package), seeded cases, and the
+common mistakes written as code. The checker does the rest, and never raises because of the learner's answer:
+untouched stubs, exceptions inside their function, a missing `return`, wrong types, shapes and dtypes, NaN/inf
+and in-place changes to inputs each get their own Korean message. A wrong answer that matches a known mistake on
+every case is named; otherwise the learner is told which case differs, never the expected value.
+"""
+
+from __future__ import annotations
+
+import copy
+import dis
+import math
+import numbers
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import torch
+
+from . import feedback as fb
+
+# Verdict kinds (CheckResult.kind). Tests and labs may branch on them.
+CORRECT = "correct"
+NOT_ATTEMPTED = "not_attempted"
+EXCEPTION = "exception"
+RETURNED_NONE = "returned_none"
+WRONG_TYPE = "wrong_type"
+WRONG_LENGTH = "wrong_length"
+WRONG_SHAPE = "wrong_shape"
+WRONG_DTYPE = "wrong_dtype"
+NONFINITE = "nonfinite"
+MUTATED = "mutated"
+MISTAKE = "mistake"  # a known mistake, named in the message
+WRONG = "wrong"  # wrong, and not one of the known mistakes
+INTERNAL = "internal_error"
+
+
+@dataclass
+class CheckResult:
+    """What `Exercise.check` returns: truthy exactly when the answer is accepted.
+
+    `check()` has already printed the feedback, so in IPython the result displays nothing (otherwise a cell
+    ending in `ex.check(f)` would show it twice); `str(result)` is the same text.
+    """
+
+    exercise_id: str
+    ok: bool
+    kind: str
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"CheckResult(exercise_id={self.exercise_id!r}, ok={self.ok}, kind={self.kind!r})"
+
+    def _ipython_display_(self) -> None:
+        # Intentionally empty: check() printed the feedback once already.
+        return None
+
+    @property
+    def text(self) -> str:
+        if self.ok:
+            head = f"✅ [{self.exercise_id}] {fb.CORRECT}"
+        elif self.kind == NOT_ATTEMPTED:
+            head = f"✏️ [{self.exercise_id}] {fb.NOT_ATTEMPTED}"
+        elif self.kind == INTERNAL:
+            head = f"⚠️ [{self.exercise_id}]"
+        else:
+            head = f"❌ [{self.exercise_id}] {fb.WRONG}"
+        lines = [head]
+        if self.message:
+            lines.append(self.message)
+        if not self.ok and self.kind not in (NOT_ATTEMPTED, INTERNAL):
+            lines.append(fb.HINT_FOOTER)
+        return "\n".join(lines)
+
+
+class Verdict(Exception):
+    """Raised inside graders to stop at the first problem found (kind + Korean message)."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+class Exercise:
+    """One question: Korean statement, 2-3 hints, a reference solution, and a grader (`_grade`)."""
+
+    kind_label = "문제"
+
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        lab: str,
+        prompt: str,
+        hints: Sequence[str],
+        solution_code: str,
+        answer_name: str,
+        starter: str,
+    ):
+        if not 2 <= len(hints) <= 3:
+            raise ValueError(f"{id}: hints must have 2 or 3 levels")
+        self.id = id
+        self.title = title
+        self.lab = lab
+        self.prompt = prompt.strip()
+        self.hints = tuple(h.strip() for h in hints)
+        self.solution_code = solution_code.strip() + "\n"
+        self.answer_name = answer_name
+        self.starter = starter.strip() + "\n"
+
+    def __repr__(self) -> str:
+        return f"<연습 문제 {self.id!r}: {self.title} ({self.lab})>"
+
+    # --- what the learner calls -------------------------------------------------------------------
+    def show(self) -> None:
+        """Print the statement (title, lab, task) in Korean."""
+        print(f"[{self.id}] {self.title}  ({self.lab})\n\n{self.prompt}")
+
+    def hint(self, level: int = 1) -> None:
+        """Print hint `level` (1 = gentle nudge, last = almost the formula)."""
+        if isinstance(level, bool) or not isinstance(level, int) or level < 1:
+            raise ValueError(fb.BAD_HINT_LEVEL.format(level=level))
+        text = self.hint_text(level)
+        print(f"💡 [{self.id}] 힌트 {min(level, len(self.hints))}/{len(self.hints)}: {text}")
+
+    def hint_text(self, level: int = 1) -> str:
+        if level >= len(self.hints):
+            return self.hints[-1] + ("\n" + fb.LAST_HINT if level > len(self.hints) else "")
+        return self.hints[level - 1]
+
+    def solution(self) -> None:
+        """Print a reference solution (Python with Korean comments)."""
+        print(f"# [{self.id}] 참고 풀이 — 다른 풀이도 맞을 수 있습니다.\n{self.solution_code}", end="")
+
+    def check(self, answer: Any) -> CheckResult:
+        """Grade `answer`, print Korean feedback once, return a result whose bool() says if it is accepted."""
+        try:
+            self._grade(answer)
+            result = CheckResult(self.id, True, CORRECT, self.success_note())
+        except Verdict as verdict:
+            ok = verdict.kind == CORRECT
+            result = CheckResult(self.id, ok, verdict.kind, verdict.message)
+        except Exception as error:  # a bug in a grader must never look like the learner's fault
+            result = CheckResult(self.id, False, INTERNAL, fb.INTERNAL_ERROR.format(error=fb.one_line_error(error)))
+        print(result.text)
+        return result
+
+    # --- for subclasses -------------------------------------------------------------------------------
+    def success_note(self) -> str:
+        return ""
+
+    def _grade(self, answer: Any) -> None:  # raise Verdict for anything but a correct answer
+        raise NotImplementedError
+
+
+# =====================================================================================================
+# Number questions
+# =====================================================================================================
+
+
+@dataclass(frozen=True)
+class NumberMistake:
+    value: float
+    message: str
+
+
+def as_number(value: Any) -> float | None:
+    """A float for anything number-like (int, float, numpy scalar, one-element tensor); None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, torch.Tensor):
+        return float(value.item()) if value.numel() == 1 else None
+    if isinstance(value, numbers.Real):
+        return float(value)
+    try:  # numpy scalars and 0-d arrays without importing numpy
+        if getattr(value, "shape", None) == () and hasattr(value, "item"):
+            item = value.item()
+            if isinstance(item, numbers.Real) and not isinstance(item, bool):
+                return float(item)
+    except Exception:
+        pass
+    return None
+
+
+class NumberExercise(Exercise):
+    """Answer is a single number, accepted within a relative tolerance; known wrong values are named."""
+
+    def __init__(self, *, answer: float, rel_tol: float = 1e-3, mistakes: Sequence[NumberMistake] = (),
+                 mistake_rel_tol: float | None = None, success: str = "", **kwargs: Any):
+        kwargs.setdefault("answer_name", "answer")
+        kwargs.setdefault("starter", "answer = ...  # 여기에 숫자를 넣으세요")
+        super().__init__(**kwargs)
+        self.answer = float(answer)
+        self.rel_tol = rel_tol
+        self.mistakes = tuple(mistakes)
+        self.mistake_rel_tol = rel_tol if mistake_rel_tol is None else mistake_rel_tol
+        self._success = success
+        for m in self.mistakes:  # a mistake that would be accepted as right is a bug in the question
+            assert not self._near(m.value, self.answer, self.rel_tol), (self.id, m.value)
+
+    def success_note(self) -> str:
+        return self._success
+
+    @staticmethod
+    def _near(x: float, target: float, rel_tol: float) -> bool:
+        if target == 0.0:
+            return abs(x) <= rel_tol
+        return abs(x - target) <= rel_tol * abs(target)
+
+    def _grade(self, answer: Any) -> None:
+        if answer is None or answer is Ellipsis:
+            raise Verdict(NOT_ATTEMPTED, fb.NOT_ATTEMPTED_VALUE)
+        if callable(answer) and not isinstance(answer, torch.Tensor):
+            raise Verdict(WRONG_TYPE, fb.CALLABLE_FOR_NUMBER)
+        x = as_number(answer)
+        if x is None:
+            raise Verdict(WRONG_TYPE, fb.NOT_A_NUMBER.format(got=fb.describe_type(answer)))
+        if not math.isfinite(x):
+            raise Verdict(NONFINITE, "답이 NaN 또는 inf 입니다. 유한한 숫자 하나를 넣으세요.")
+        if self._near(x, self.answer, self.rel_tol):
+            return
+        for m in self.mistakes:
+            if self._near(x, m.value, self.mistake_rel_tol):
+                raise Verdict(MISTAKE, m.message)
+        raise Verdict(WRONG, fb.TOO_BIG if x > self.answer else fb.TOO_SMALL)
+
+
+# =====================================================================================================
+# Function questions
+# =====================================================================================================
+
+
+@dataclass
+class Case:
+    """One call of the learner's function: positional args, a Korean description, optionally an expected error."""
+
+    args: tuple
+    desc: str
+    raises: type[BaseException] | None = None
+
+
+@dataclass
+class Mistake:
+    """A named wrong implementation: if the learner's outputs match it on every case, `message` is shown."""
+
+    message: str
+    fn: Callable[..., Any]
+    kind: str = MISTAKE
+
+
+def clone_value(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if isinstance(value, torch.nn.Module):
+        return copy.deepcopy(value)
+    if isinstance(value, list):
+        return [clone_value(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(clone_value(v) for v in value)
+    return value
+
+
+def values_equal(a: Any, b: Any) -> bool:
+    """Exact equality of inputs before and after the learner's call (to spot in-place changes)."""
+    if isinstance(b, torch.Tensor):
+        return isinstance(a, torch.Tensor) and a.shape == b.shape and bool(torch.equal(a, b))
+    if isinstance(b, torch.nn.Module):
+        sa, sb = a.state_dict(), b.state_dict()
+        return sa.keys() == sb.keys() and all(torch.equal(sa[k], sb[k]) for k in sb)
+    if isinstance(b, (list, tuple)):
+        return isinstance(a, (list, tuple)) and len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b))
+    return True
+
+
+def _is_stub(fn: Callable[..., Any]) -> bool:
+    """True for a function whose body is only `pass`, `...` and/or a docstring: it just returns None.
+
+    Read from the bytecode, so it works for functions defined in notebook cells without their source.
+    """
+    if getattr(fn, "__code__", None) is None:
+        return False
+    try:
+        for ins in dis.get_instructions(fn):
+            if ins.opname in ("RESUME", "NOP", "CACHE", "RETURN_VALUE"):
+                continue
+            if ins.opname in ("LOAD_CONST", "RETURN_CONST") and ins.argval is None:
+                continue
+            return False
+    except Exception:
+        return False
+    return True
+
+
+class FunctionExercise(Exercise):
+    """Answer is a function; it is called on seeded cases and compared with the reference.
+
+    `outputs` names the returned values (e.g. `("new_param", "new_buf")` for a tuple); `kinds` says what each
+    is: "tensor", "float", "int", "tensors" (list of tensors) or "params" (list of parameters of the input model).
+    """
+
+    def __init__(self, *, signature: str, cases: Callable[[], list[Case]], reference: Callable[..., Any],
+                 mistakes: Sequence[Mistake] = (), outputs: Sequence[str] = ("반환값",),
+                 kinds: Sequence[str] = ("tensor",), mutable: Sequence[str] = (), rtol: float = 1e-5,
+                 atol: float = 1e-7, success: str = "", **kwargs: Any):
+        name = signature.split("(")[0]
+        kwargs.setdefault("answer_name", name)
+        kwargs.setdefault(
+            "starter",
+            f"def {signature}:\n    # 여기에 코드를 작성하세요\n    raise NotImplementedError",
+        )
+        super().__init__(**kwargs)
+        self.signature = signature
+        self.arg_names = [a.split("=")[0].strip() for a in signature.split("(", 1)[1].rsplit(")", 1)[0].split(",")]
+        self._make_cases = cases
+        self._cases: list[Case] | None = None
+        self._expected: list[Any] | None = None
+        self._mistake_outs: dict[int, list[Any]] = {}
+        self.reference = reference
+        self.mistakes = tuple(mistakes)
+        self.outputs = tuple(outputs)
+        self.kinds = tuple(kinds) * (len(self.outputs) if len(kinds) == 1 else 1)
+        assert len(self.kinds) == len(self.outputs), (kwargs["id"], self.kinds, self.outputs)
+        self.mutable = frozenset(mutable)
+        self.rtol, self.atol = rtol, atol
+        self._success = success
+
+    def success_note(self) -> str:
+        return self._success
+
+    @property
+    def cases(self) -> list[Case]:
+        if self._cases is None:
+            self._cases = self._make_cases()
+        return self._cases
+
+    # --- normalising and comparing outputs ----------------------------------------------------------------
+    def _split(self, out: Any) -> tuple | None:
+        """The output as a tuple of len(self.outputs) items, or None if its structure is off."""
+        if len(self.outputs) == 1:
+            return (out,)
+        if isinstance(out, (tuple, list)) and len(out) == len(self.outputs):
+            return tuple(out)
+        return None
+
+    def _normalise(self, kind: str, value: Any, args: tuple) -> Any:
+        if kind == "float":
+            x = as_number(value)
+            return value if x is None else x
+        if kind == "int":
+            if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+                return int(value)
+            return value
+        if kind == "params":
+            return _param_names(value, args)
+        if kind == "tensors" and isinstance(value, tuple):
+            return list(value)
+        return value
+
+    def _close(self, kind: str, a: Any, b: Any, strict: bool) -> bool:
+        if kind == "tensor":
+            if not isinstance(a, torch.Tensor) or not isinstance(b, torch.Tensor) or a.shape != b.shape:
+                return False
+            if strict and a.dtype != b.dtype:
+                return False
+            return bool(torch.allclose(a.detach().double(), b.detach().double(), rtol=self.rtol, atol=self.atol))
+        if kind == "tensors":
+            return (isinstance(a, list) and isinstance(b, list) and len(a) == len(b)
+                    and all(self._close("tensor", x, y, strict) for x, y in zip(a, b)))
+        if kind == "float":
+            if not isinstance(a, float) or not isinstance(b, float):
+                if isinstance(a, list) and isinstance(b, list):  # e.g. a list of per-tensor norms
+                    xs = [as_number(v) for v in a]
+                    return (len(a) == len(b) and None not in xs
+                            and all(self._close("float", x, float(y), strict) for x, y in zip(xs, b)))
+                return False
+            return math.isclose(a, b, rel_tol=self.rtol, abs_tol=self.atol)
+        if kind == "int":
+            if strict:
+                return isinstance(a, int) and not isinstance(a, bool) and a == b
+            x = as_number(a)
+            return x is not None and x == b
+        return a == b  # params: tuples of names
+
+    def _matches(self, outs: list[Any], expected: list[Any], strict: bool) -> bool:
+        for out, exp in zip(outs, expected):
+            if isinstance(exp, _Raised) or isinstance(out, _Raised):
+                if not (isinstance(exp, _Raised) and isinstance(out, _Raised) and issubclass(out.type, exp.type)):
+                    return False
+                continue
+            parts, exp_parts = self._split(out), self._split(exp)
+            if parts is None or exp_parts is None:
+                return False
+            if not all(self._close(k, a, b, strict) for k, a, b in zip(self.kinds, parts, exp_parts)):
+                return False
+        return True
+
+    # --- grading ----------------------------------------------------------------------------------------------
+    def _run(self, fn: Callable[..., Any], case: Case, normalise: bool = True) -> Any:
+        args = clone_value(case.args)
+        try:
+            out = fn(*args)
+        except Exception as error:
+            return _Raised(type(error), error)
+        parts = self._split(out)
+        if normalise and parts is not None:
+            out = tuple(self._normalise(k, p, args) for k, p in zip(self.kinds, parts))
+            out = out[0] if len(self.outputs) == 1 else out
+        return out
+
+    def expected_outputs(self) -> list[Any]:
+        """Reference outputs per case (computed once: cases are fixed and the learner never sees them)."""
+        if self._expected is None:
+            self._expected = [self._run(self.reference, case) for case in self.cases]
+        return self._expected
+
+    def mistake_outputs(self, index: int) -> list[Any]:
+        if index not in self._mistake_outs:
+            self._mistake_outs[index] = [self._run(self.mistakes[index].fn, case) for case in self.cases]
+        return self._mistake_outs[index]
+
+    def _grade(self, answer: Any) -> None:
+        if answer is None or answer is Ellipsis:
+            raise Verdict(NOT_ATTEMPTED, fb.NOT_ATTEMPTED_FUNCTION)
+        if not callable(answer) or isinstance(answer, (type, torch.nn.Module)):
+            raise Verdict(WRONG_TYPE, fb.NOT_CALLABLE.format(got=fb.describe_type(answer)))
+        if _is_stub(answer):
+            raise Verdict(NOT_ATTEMPTED, fb.NOT_ATTEMPTED_FUNCTION)
+        expected = self.expected_outputs()
+        outs = []
+        for case, exp in zip(self.cases, expected):
+            args = clone_value(case.args)
+            try:
+                out = answer(*args)
+            except NotImplementedError:
+                raise Verdict(NOT_ATTEMPTED, fb.NOT_ATTEMPTED_FUNCTION) from None
+            except Exception as error:
+                if case.raises is not None and isinstance(error, case.raises):
+                    outs.append(_Raised(type(error), error))
+                    continue
+                raise Verdict(EXCEPTION, self.exception_message(case, error)) from None
+            if out is None:
+                raise Verdict(RETURNED_NONE, fb.RETURNED_NONE.format(case=case.desc))
+            for name, before, after in zip(self.arg_names, case.args, args):
+                if name not in self.mutable and not values_equal(after, before):
+                    raise Verdict(MUTATED, fb.MUTATED.format(arg=name, case=case.desc))
+            parts = self._split(out)
+            if parts is not None:
+                out = tuple(self._normalise(k, p, args) for k, p in zip(self.kinds, parts))
+                out = out[0] if len(self.outputs) == 1 else out
+            outs.append(out)
+        if self._matches(outs, expected, strict=True):
+            return
+        for index, mistake in enumerate(self.mistakes):
+            if self._matches(outs, self.mistake_outputs(index), strict=False):
+                raise Verdict(mistake.kind, mistake.message)
+        for case, out, exp in zip(self.cases, outs, expected):
+            if not self._matches([out], [exp], strict=True):
+                self._explain(case, out, exp)
+        raise Verdict(WRONG, fb.WRONG_VALUE.format(what="결과", case=self.cases[0].desc))  # pragma: no cover
+
+    def exception_message(self, case: Case, error: Exception) -> str:
+        if case.raises is not None:
+            return (f"이 경우에는 {case.raises.__name__} 를 내야 하는데 "
+                    f"{fb.one_line_error(error)} 이(가) 났습니다. ({case.desc})")
+        return fb.RAISED.format(error=fb.one_line_error(error), case=case.desc)
+
+    def missing_error_message(self, case: Case) -> str:
+        return f"이 경우에는 {case.raises.__name__} 를 내야 합니다. ({case.desc})"
+
+    def _explain(self, case: Case, out: Any, exp: Any) -> None:
+        """Raise a Verdict that says what is structurally or numerically off in one case."""
+        if isinstance(exp, _Raised):
+            raise Verdict(WRONG, self.missing_error_message(case))
+        if isinstance(out, _Raised):  # raised an allowed error type where a value was expected
+            raise Verdict(EXCEPTION, self.exception_message(case, out.error))
+        parts = self._split(out)
+        if parts is None:
+            if len(self.outputs) > 1 and isinstance(out, (tuple, list)):
+                raise Verdict(WRONG_LENGTH, fb.WRONG_LENGTH.format(
+                    what="반환한 튜플", expected=len(self.outputs), got=len(out), case=case.desc))
+            raise Verdict(WRONG_TYPE, fb.WRONG_TYPE.format(
+                what="반환값", expected=f"튜플 ({', '.join(self.outputs)})", got=fb.describe_type(out), case=case.desc))
+        for name, kind, a, b in zip(self.outputs, self.kinds, parts, self._split(exp)):
+            if not self._close(kind, a, b, strict=True):
+                _explain_value(name, kind, a, b, case.desc)
+        raise Verdict(WRONG, fb.WRONG_VALUE.format(what="결과", case=case.desc))  # pragma: no cover
+
+
+@dataclass
+class _Raised:
+    type: type
+    error: BaseException = field(repr=False)
+
+
+def _explain_value(name: str, kind: str, a: Any, b: Any, desc: str) -> None:
+    what = f"`{name}`"
+    if kind == "tensor" and isinstance(a, (list, tuple)):
+        raise Verdict(WRONG_TYPE, fb.WRONG_TYPE.format(
+            what=what, expected="torch.Tensor", got=fb.describe_type(a) + " (리스트 대신 torch.stack 등으로 텐서를 만드세요)",
+            case=desc))
+    if kind == "tensor":
+        if not isinstance(a, torch.Tensor):
+            raise Verdict(WRONG_TYPE, fb.WRONG_TYPE.format(what=what, expected="torch.Tensor",
+                                                           got=fb.describe_type(a), case=desc))
+        if a.shape != b.shape:
+            raise Verdict(WRONG_SHAPE, fb.WRONG_SHAPE.format(what=what, expected=tuple(b.shape),
+                                                             got=tuple(a.shape), case=desc))
+        if a.is_floating_point() and not bool(torch.isfinite(a).all()):
+            raise Verdict(NONFINITE, fb.NONFINITE.format(what=what, case=desc))
+        if a.dtype != b.dtype:
+            raise Verdict(WRONG_DTYPE, fb.WRONG_DTYPE.format(what=what, expected=b.dtype, got=a.dtype, case=desc))
+        raise Verdict(WRONG, fb.WRONG_VALUE.format(what=what, case=desc))
+    if kind == "tensors":
+        if not isinstance(a, list):
+            raise Verdict(WRONG_TYPE, fb.WRONG_TYPE.format(what=what, expected="텐서의 리스트",
+                                                           got=fb.describe_type(a), case=desc))
+        if len(a) != len(b):
+            raise Verdict(WRONG_LENGTH, fb.WRONG_LENGTH.format(what=what, expected=len(b), got=len(a), case=desc))
+        for i, (x, y) in enumerate(zip(a, b)):
+            structurally_ok = (isinstance(x, torch.Tensor) and x.shape == y.shape and x.dtype == y.dtype
+                               and bool(torch.isfinite(x).all()))
+            if not structurally_ok:
+                _explain_value(f"{name}[{i}]", "tensor", x, y, desc)
+        raise Verdict(WRONG, fb.WRONG_VALUE.format(what=what, case=desc))
+    if kind in ("float", "int"):
+        x = as_number(a)
+        if x is None:
+            expected = "숫자(float)" if kind == "float" else "정수(int)"
+            raise Verdict(WRONG_TYPE, fb.WRONG_TYPE.format(what=what, expected=expected,
+                                                           got=fb.describe_type(a), case=desc))
+        if not math.isfinite(x):
+            raise Verdict(NONFINITE, fb.NONFINITE.format(what=what, case=desc))
+        if kind == "int" and x == b and not isinstance(a, int):
+            raise Verdict(WRONG_TYPE, fb.NOT_INTEGER + f" ({desc})")
+        direction = fb.TOO_BIG if x > b else fb.TOO_SMALL
+        raise Verdict(WRONG, f"{what}: {direction} ({desc})")
+    if kind == "params":
+        if isinstance(a, _BadParams):
+            raise Verdict(WRONG_TYPE, a.message + f" ({desc})")
+        raise Verdict(WRONG, fb.WRONG_VALUE.format(what=what, case=desc))
+    raise Verdict(WRONG, fb.WRONG_VALUE.format(what=what, case=desc))
+
+
+@dataclass
+class _BadParams:
+    message: str
+
+
+def _param_names(value: Any, args: tuple) -> Any:
+    """Turn a list of parameters of the model in `args[0]` into a sorted tuple of their names."""
+    model = args[0]
+    names = {id(p): n for n, p in model.named_parameters()}
+    if isinstance(value, (str, bytes, torch.Tensor)) or not hasattr(value, "__iter__"):
+        return _BadParams(f"파라미터의 리스트여야 하는데 {fb.describe_type(value)} 이(가) 왔습니다.")
+    if isinstance(value, dict):
+        return _BadParams("dict 가 아니라 파라미터의 리스트를 반환하세요.")
+    items = list(value)
+    if any(isinstance(v, str) for v in items):
+        return _BadParams("파라미터 이름(str)이 아니라 파라미터 객체(nn.Parameter)를 담으세요: "
+                          "`for name, p in model.named_parameters()` 에서 p 를 넣습니다.")
+    if any(id(v) not in names for v in items):
+        return _BadParams("리스트에 이 모델의 파라미터가 아닌 것이 들어 있습니다 (복사본이나 텐서 값 대신 파라미터 객체 그대로).")
+    picked = [names[id(v)] for v in items]
+    if len(set(picked)) != len(picked):
+        return _BadParams("같은 파라미터가 두 번 들어 있습니다.")
+    return tuple(sorted(picked))
+
+
+def seeded(seed: int) -> torch.Generator:
+    """A private generator: grading never disturbs the learner's global RNG state."""
+    return torch.Generator().manual_seed(seed)
+
+
+def randn(gen: torch.Generator, *shape: int) -> torch.Tensor:
+    return torch.randn(*shape, generator=gen)
+
+
+def shape_text(t: torch.Tensor) -> str:
+    return str(tuple(t.shape))

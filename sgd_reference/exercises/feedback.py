@@ -1,0 +1,85 @@
+"""Korean feedback texts shared by every exercise.
+
+Kept in one place so that the same failure reads the same way in every lab, and so that tests can refer to the
+headlines (the words a learner scans for) instead of copying sentences.
+"""
+
+from __future__ import annotations
+
+# Headlines: the first words of a message. Tests and labs rely on them.
+CORRECT = "정답입니다!"
+NOT_ATTEMPTED = "아직 풀지 않았습니다."
+WRONG = "아직 정답이 아닙니다."
+
+HINT_FOOTER = "막히면 `ex.hint()` 로 힌트를, 그래도 막히면 `ex.solution()` 으로 참고 풀이를 보세요."
+
+# Why each kind of failure happened, in the learner's terms.
+NOT_ATTEMPTED_FUNCTION = (
+    "함수 몸체가 아직 시작 코드 그대로입니다 (`raise NotImplementedError`, `...` 또는 `pass`). "
+    "몸체를 채운 뒤 셀을 다시 실행하고 채점하세요."
+)
+NOT_ATTEMPTED_VALUE = "답 자리에 아직 `...`(또는 None)이 들어 있습니다. 숫자를 넣고 셀을 다시 실행하세요."
+NOT_CALLABLE = (
+    "함수가 아니라 {got} 값이 넘어왔습니다. 괄호 없이 함수 이름만 넘기세요: `ex.check(내_함수)` "
+    "(`ex.check(내_함수(...))` 는 호출 결과를 넘깁니다)."
+)
+NOT_A_NUMBER = "숫자 하나(int 또는 float)를 넣어야 하는데 {got} 값이 들어왔습니다."
+CALLABLE_FOR_NUMBER = "이 문제는 함수가 아니라 숫자 하나를 답으로 받습니다."
+RETURNED_NONE = (
+    "함수가 아무것도 반환하지 않았습니다(None). 마지막에 `return` 을 빠뜨리지 않았는지 확인하세요. ({case})"
+)
+RAISED = "함수 안에서 오류가 났습니다: {error}  ({case})"
+WRONG_TYPE = "{what}은(는) {expected} 이어야 하는데 {got} 이(가) 반환되었습니다. ({case})"
+WRONG_LENGTH = "{what}은(는) 값 {expected}개를 담아야 하는데 {got}개가 반환되었습니다. ({case})"
+WRONG_SHAPE = "{what}의 모양(shape)이 {expected} 이어야 하는데 {got} 입니다. ({case})"
+WRONG_DTYPE = "{what}의 dtype 이 {expected} 이어야 하는데 {got} 입니다. 입력과 같은 dtype 을 유지하세요. ({case})"
+NONFINITE = "{what}에 NaN 또는 inf 가 들어 있습니다. 0으로 나누거나 값이 넘치지 않았는지 확인하세요. ({case})"
+MUTATED = (
+    "입력 `{arg}` 을(를) 제자리(in-place)에서 바꿨습니다. 호출한 쪽의 `{arg}` 가 망가지므로 "
+    "`{arg}.mul_()` 같은 `_` 연산 대신 새 텐서를 만드세요. ({case})"
+)
+WRONG_VALUE = "{what}의 값이 맞지 않습니다 ({case}). 식을 한 항씩 다시 확인하세요."
+TOO_BIG = "값이 너무 큽니다."
+TOO_SMALL = "값이 너무 작습니다."
+NOT_INTEGER = "정수(int)로 반환해야 합니다. `/` 대신 `//` 를 쓰거나 `int(...)` 로 바꾸세요."
+INTERNAL_ERROR = (
+    "채점기 안에서 예상하지 못한 문제가 생겼습니다 ({error}). 답이 틀렸다는 뜻은 아닙니다: "
+    "셀을 다시 실행해 보고, 계속되면 교재 저장소에 알려 주세요."
+)
+
+UNKNOWN_ID = "'{id}' 라는 연습 문제는 없습니다. {suggestion}"
+UNKNOWN_ID_SUGGEST = "혹시 이것인가요: {ids}"
+UNKNOWN_ID_ALL = "있는 문제: {ids}"
+BAD_HINT_LEVEL = "힌트 단계는 1 이상의 정수여야 합니다 (받은 값: {level!r})."
+LAST_HINT = "(마지막 힌트입니다. 그래도 막히면 `ex.solution()` 을 보세요.)"
+
+
+def describe_type(value: object) -> str:
+    """Short Korean description of what a learner handed in, e.g. `list`, `float 값`, `None`."""
+    try:
+        import torch
+
+        if isinstance(value, torch.Tensor):
+            return f"torch.Tensor(shape={tuple(value.shape)}, dtype={_dtype_name(value.dtype)})"
+    except ImportError:  # pragma: no cover - torch is a hard dependency
+        pass
+    if value is None:
+        return "None"
+    if value is Ellipsis:
+        return "`...`"
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__}(길이 {len(value)})"
+    return type(value).__name__
+
+
+def _dtype_name(dtype: object) -> str:
+    return str(dtype).replace("torch.", "torch.")
+
+
+def one_line_error(error: BaseException, limit: int = 160) -> str:
+    """`ValueError: 메시지` on one line: the learner sees what went wrong without a traceback wall."""
+    text = str(error).strip().splitlines()
+    first = text[0] if text else ""
+    if len(first) > limit:
+        first = first[: limit - 1] + "…"
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
