@@ -62,3 +62,14 @@ def test_plain_log_ticks_rejects_unknown_axis():
     fig = Figure()
     with pytest.raises(ValueError, match="axis"):
         plotting.plain_log_ticks(fig.add_subplot(), axis="z")
+
+
+def test_korean_font_never_imports_koreanize_matplotlib():
+    # koreanize-matplotlib 0.1.1 imports distutils, which Python 3.12 (Colab) no longer has: we only read its font file.
+    import subprocess
+    import sys
+
+    code = ("import sys; from sgd_reference import plotting; plotting.use_korean_font(); "
+            "assert 'koreanize_matplotlib' not in sys.modules and 'distutils' not in sys.modules; print('ok')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
