@@ -1,0 +1,284 @@
+"""`{quiz}`: self-grading questions for the static site (no kernel, no network).
+
+Syntax (MyST)::
+
+    ```{quiz}
+    질문 (MyST, 수식 가능)
+
+    - 보기 1
+      > 이 보기를 골랐을 때의 피드백
+    - [x] 정답 보기
+      > 피드백
+    ```
+
+One `- [x]` is a single-choice question (radio buttons), several make a multiple-choice one (checkboxes). A
+numeric question has `:answer:` (and optionally `:tolerance:`, relative, default 0.01) and no options.
+The page gets plain HTML inputs and a small local script (quiz_static/sgd-quiz.js) that grades in the browser.
+Ids come from the document name and a counter, so builds are reproducible.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
+
+STATIC_DIR = Path(__file__).parent / "quiz_static"
+OPTION_RE = re.compile(r"^[-*] (?:\[(?P<mark>[ xX])\] )?(?P<text>.*)$")
+FEEDBACK_RE = re.compile(r"^\s+>\s?(?P<text>.*)$")
+
+
+class quiz(nodes.General, nodes.Element):
+    """The whole question: `<div class="sgd-quiz">`."""
+
+
+class quiz_question(nodes.General, nodes.Element):
+    pass
+
+
+class quiz_option(nodes.General, nodes.Element):
+    """One choice: a real `<input>` with its `<label>` (children are the label's content)."""
+
+
+class quiz_numeric(nodes.General, nodes.Element):
+    pass
+
+
+class quiz_feedback(nodes.General, nodes.Element):
+    """Hidden feedback for one option, revealed by the script inside the aria-live region."""
+
+
+class quiz_result(nodes.General, nodes.Element):
+    """The aria-live region: status line + the feedback blocks."""
+
+
+def _slug(docname: str) -> str:
+    return re.sub(r"[^0-9A-Za-z_-]+", "-", docname).strip("-") or "doc"
+
+
+def _positive_float(argument: str) -> float:
+    value = float(argument)
+    if not math.isfinite(value) or value < 0:
+        raise ValueError("must be a finite number >= 0")
+    return value
+
+
+def _finite_float(argument: str) -> float:
+    value = float(argument)
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+class QuizDirective(SphinxDirective):
+    has_content = True
+    option_spec = {"answer": _finite_float, "tolerance": _positive_float, "class": directives.class_option}
+
+    def run(self) -> list[nodes.Node]:
+        env = self.env
+        if not self.content:
+            raise self.error("quiz: 내용이 비어 있습니다 (질문과 보기, 또는 :answer: 가 필요합니다).")
+        serial = env.new_serialno("sgd-quiz")
+        quiz_id = f"quiz-{_slug(env.docname)}-{serial + 1}"
+        question_lines, options = self._split()
+        if not any(line.strip() for line, _ in question_lines):
+            raise self.error("quiz: 질문이 없습니다 (첫 보기 앞에 질문 글을 쓰세요).")
+
+        numeric = "answer" in self.options
+        if numeric and options:
+            raise self.error("quiz: :answer: 가 있는 숫자 문제에는 보기(- ...)를 쓸 수 없습니다.")
+        if not numeric:
+            if "tolerance" in self.options:
+                raise self.error("quiz: :tolerance: 는 :answer: 가 있는 숫자 문제에만 씁니다.")
+            if len(options) < 2:
+                raise self.error("quiz: 보기가 2개 이상 필요합니다 (또는 숫자 문제라면 :answer: 를 쓰세요).")
+            if not any(o["correct"] for o in options):
+                raise self.error("quiz: 정답 보기가 없습니다. 정답 앞에 '- [x] ' 를 붙이세요.")
+
+        kind = "numeric" if numeric else ("multiple" if sum(o["correct"] for o in options) > 1 else "single")
+        node = quiz(ids=[quiz_id], classes=["sgd-quiz"] + self.options.get("class", []), kind=kind, quiz_id=quiz_id)
+        self.set_source_info(node)
+
+        question = quiz_question(ids=[f"{quiz_id}-q"], classes=["sgd-quiz-question"])
+        self._parse(question_lines, question)
+        node += question
+
+        result = quiz_result(ids=[f"{quiz_id}-result"], classes=["sgd-quiz-result"])
+        if numeric:
+            node["answer"] = self.options["answer"]
+            node["tolerance"] = self.options.get("tolerance", 0.01)
+            node += quiz_numeric(quiz_id=quiz_id)
+        else:
+            for i, option in enumerate(options, 1):
+                option_id = f"{quiz_id}-o{i}"
+                item = quiz_option(kind=kind, quiz_id=quiz_id, option_id=option_id, correct=option["correct"])
+                self._parse(option["text"], item, inline=True)
+                node += item
+                if option["feedback"]:
+                    fb = quiz_feedback(ids=[f"{option_id}-fb"], classes=["sgd-quiz-feedback"], option_id=option_id)
+                    self._parse(option["feedback"], fb)
+                    result += fb
+        node += result
+        return [node]
+
+    # --- parsing the body -------------------------------------------------------------------------------
+    def _split(self):
+        """Question lines, then options with their text and feedback lines (each line with its source offset)."""
+        question: list[tuple[str, int]] = []
+        options: list[dict] = []
+        for index, line in enumerate(self.content):
+            offset = self.content_offset + index
+            match = OPTION_RE.match(line)
+            if match:
+                options.append({"correct": (match["mark"] or " ").lower() == "x",
+                                "text": [(match["text"], offset)], "feedback": [], "line": offset})
+                continue
+            feedback = FEEDBACK_RE.match(line)
+            if feedback and options:
+                options[-1]["feedback"].append((feedback["text"], offset))
+                continue
+            if feedback:
+                raise self.error(f"quiz: 피드백('  > ...')이 보기보다 먼저 나왔습니다 (내용 {index + 1}번째 줄).")
+            if options:
+                if not line.strip():
+                    continue
+                if line.startswith("  ") and not options[-1]["feedback"]:
+                    options[-1]["text"].append((line.strip(), offset))  # option text continued
+                    continue
+                if line.startswith("  ") and options[-1]["feedback"]:
+                    options[-1]["feedback"].append((line.strip(), offset))
+                    continue
+                raise self.error(
+                    f"quiz: 보기 뒤에 알 수 없는 줄이 있습니다 (내용 {index + 1}번째 줄: {line.strip()[:40]!r}). "
+                    "보기는 '- ', 피드백은 '  > ' 로 시작합니다.")
+            question.append((line, offset))
+        for number, option in enumerate(options, 1):
+            if not option["text"][0][0].strip():
+                raise self.error(f"quiz: {number}번 보기의 글이 비어 있습니다.")
+        return question, options
+
+    def _parse(self, lines: list[tuple[str, int]], parent: nodes.Element, inline: bool = False) -> None:
+        source = self.state.document.current_source or ""
+        block = StringList([text for text, _ in lines], items=[(source, offset) for _, offset in lines])
+        container = nodes.container()
+        self.state.nested_parse(block, lines[0][1] if lines else self.content_offset, container)
+        children = list(container.children)
+        if inline and len(children) == 1 and isinstance(children[0], nodes.paragraph):
+            children = list(children[0].children)  # a <label> holds phrasing content, not a <p>
+        parent.extend(children)
+
+
+# --- HTML -----------------------------------------------------------------------------------------------------
+
+
+def visit_quiz_html(self, node: quiz) -> None:
+    attrs = {"data-quiz-kind": node["kind"]}
+    if node["kind"] == "numeric":
+        attrs["data-answer"] = repr(float(node["answer"]))
+        attrs["data-tolerance"] = repr(float(node["tolerance"]))
+    self.body.append(self.starttag(node, "div", **attrs))
+    self.body.append('<p class="sgd-quiz-badge" aria-hidden="true">퀴즈</p>')
+
+
+def depart_quiz_html(self, node: quiz) -> None:
+    self.body.append("</div>\n")
+
+
+def visit_quiz_question_html(self, node) -> None:
+    self.body.append(self.starttag(node, "div"))
+
+
+def depart_quiz_question_html(self, node) -> None:
+    self.body.append("</div>\n")
+    parent = node.parent
+    role = "radiogroup" if parent["kind"] == "single" else "group"
+    self.body.append(f'<div class="sgd-quiz-choices" role="{role}" aria-labelledby="{parent["quiz_id"]}-q">\n')
+    if parent["kind"] == "multiple":
+        self.body.append('<p class="sgd-quiz-instruction">알맞은 것을 모두 고른 뒤 확인을 누르세요.</p>\n')
+
+
+def visit_quiz_option_html(self, node) -> None:
+    input_type = "radio" if node["kind"] == "single" else "checkbox"
+    oid = html.escape(node["option_id"])
+    correct = "true" if node["correct"] else "false"
+    self.body.append(
+        f'<div class="sgd-quiz-option"><input type="{input_type}" id="{oid}" name="{html.escape(node["quiz_id"])}" '
+        f'value="{oid}" data-correct="{correct}"><label for="{oid}">')
+
+
+def depart_quiz_option_html(self, node) -> None:
+    self.body.append("</label></div>\n")
+
+
+def visit_quiz_numeric_html(self, node) -> None:
+    qid = html.escape(node["quiz_id"])
+    self.body.append(
+        f'<div class="sgd-quiz-numeric"><label for="{qid}-input">답</label> '
+        f'<input type="text" inputmode="decimal" autocomplete="off" id="{qid}-input" class="sgd-quiz-input"></div>\n')
+    raise nodes.SkipNode
+
+
+def visit_quiz_result_html(self, node) -> None:
+    qid = node.parent["quiz_id"]
+    self.body.append("</div>\n")  # closes .sgd-quiz-choices
+    self.body.append(f'<button type="button" class="sgd-quiz-check" aria-controls="{qid}-result">확인</button>\n')
+    self.body.append(self.starttag(node, "div", role="status", **{"aria-live": "polite"}))
+    self.body.append('<p class="sgd-quiz-status"></p>')
+
+
+def depart_quiz_result_html(self, node) -> None:
+    self.body.append("</div>\n")
+
+
+def visit_quiz_feedback_html(self, node) -> None:
+    self.body.append(self.starttag(node, "div", hidden="hidden", **{"data-option": node["option_id"]}))
+
+
+def depart_quiz_feedback_html(self, node) -> None:
+    self.body.append("</div>\n")
+
+
+# --- other builders: the question and options as plain text, feedback dropped ------------------------------------
+
+
+def _visit_pass(self, node) -> None:
+    pass
+
+
+def _depart_pass(self, node) -> None:
+    pass
+
+
+def _skip(self, node) -> None:
+    raise nodes.SkipNode
+
+
+def _add_static_path(app, config) -> None:
+    path = str(STATIC_DIR)
+    if path not in config.html_static_path:
+        config.html_static_path.append(path)
+
+
+def setup(app):
+    plain = (_visit_pass, _depart_pass)
+    skipped = (_skip, None)
+    for node_class, html_pair, other in [
+        (quiz, (visit_quiz_html, depart_quiz_html), plain),
+        (quiz_question, (visit_quiz_question_html, depart_quiz_question_html), plain),
+        (quiz_option, (visit_quiz_option_html, depart_quiz_option_html), plain),
+        (quiz_numeric, (visit_quiz_numeric_html, None), skipped),
+        (quiz_result, (visit_quiz_result_html, depart_quiz_result_html), skipped),
+        (quiz_feedback, (visit_quiz_feedback_html, depart_quiz_feedback_html), skipped),
+    ]:
+        app.add_node(node_class, html=html_pair, latex=other, text=other, man=other, texinfo=other)
+    app.add_directive("quiz", QuizDirective)
+    app.connect("config-inited", _add_static_path)
+    app.add_css_file("sgd-quiz.css")
+    app.add_js_file("sgd-quiz.js", loading_method="defer")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,231 @@
+"""The `{quiz}` directive: static HTML built by Sphinx + MyST, graded in the browser by its local script."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("myst_parser")
+from sphinx.application import Sphinx  # noqa: E402
+from sphinx.util.docutils import docutils_namespace  # noqa: E402
+
+EXT_DIR = Path(__file__).resolve().parents[1] / "book" / "_ext"
+
+SINGLE = r"""
+```{quiz}
+학습률 $\eta$ 가 $2/L$ 보다 크면 이차 함수 위의 경사 하강법은 어떻게 되나요?
+
+- 더 빨리 수렴한다
+  > 아닙니다. 한 스텝마다 최솟값을 지나쳐 오차가 $|1-\eta L|>1$ 배로 커집니다.
+- [x] 발산한다
+  > 맞습니다. 오차가 매 스텝 $|1-\eta L|$ 배가 되고, 이 값이 1보다 큽니다.
+- 진동하지만 결국 수렴한다
+  > $1/L<\eta<2/L$ 일 때의 모습입니다.
+```
+"""
+
+MULTIPLE = r"""
+```{quiz}
+PyTorch 의 `SGD` 에서 `momentum_buffer` 에 대해 맞는 것을 모두 고르세요.
+
+- [x] 첫 스텝에는 기울기 그대로 시작한다
+  > 맞습니다.
+- 학습률이 곱해진 값을 저장한다
+  > 아닙니다. 학습률은 파라미터를 움직일 때 곱합니다.
+- [x] 파라미터마다 하나씩 있다
+  > 맞습니다.
+```
+"""
+
+NUMERIC = r"""
+```{quiz}
+:answer: 0.5
+:tolerance: 0.01
+$f(x)=2x^2$ 에서 경사 하강법이 발산하기 시작하는 학습률은?
+```
+"""
+
+CONF = f"""
+import sys
+sys.path.insert(0, {str(EXT_DIR)!r})
+extensions = ["myst_parser", "quiz"]
+myst_enable_extensions = ["dollarmath"]
+language = "ko"
+mathjax_path = "mathjax-not-vendored-in-tests.js"
+"""
+
+
+def build(src: Path, index: str, warningiserror: bool = False) -> tuple[Path, str]:
+    src.mkdir(parents=True, exist_ok=True)
+    (src / "conf.py").write_text(CONF, encoding="utf-8")
+    (src / "index.md").write_text(index, encoding="utf-8")
+    out = src / "_build"
+    warnings = io.StringIO()
+    with docutils_namespace():  # each build registers its nodes afresh (no "already registered" warnings)
+        app = Sphinx(str(src), str(src), str(out), str(src / "_doctrees"), "html", status=None, warning=warnings,
+                     warningiserror=warningiserror, freshenv=True)
+        app.build()
+    return out, warnings.getvalue()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    page = "# 퀴즈 시험\n" + SINGLE + "\n## 둘째\n" + MULTIPLE + "\n" + NUMERIC
+    out, warnings = build(tmp_path_factory.mktemp("quizbook"), page, warningiserror=True)
+    assert warnings == ""
+    return out
+
+
+def quiz_blocks(html: str) -> list[str]:
+    return re.findall(r'<div class="sgd-quiz[^"]*" data-.*?</button>', html, flags=re.S)
+
+
+def test_single_choice_becomes_accessible_radio_inputs_with_labels_and_a_button(site):
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert html.count('type="radio"') == 3
+    for i in (1, 2, 3):
+        assert f'id="quiz-index-1-o{i}"' in html and f'<label for="quiz-index-1-o{i}">' in html
+    assert html.count('data-correct="true"') == 3  # one in the single, two in the multiple question
+    assert "<button" in html and ">확인</button>" in html
+    assert 'aria-live="polite"' in html and 'role="status"' in html
+    assert 'role="radiogroup"' in html
+
+
+def test_question_options_and_feedback_are_parsed_as_myst_with_math(site):
+    html = (site / "index.html").read_text(encoding="utf-8")
+    question = html.split('id="quiz-index-1-q"')[1].split("</div>")[0]
+    assert r'<span class="math notranslate nohighlight">\(\eta\)</span>' in question
+    feedback = html.split('id="quiz-index-1-o1-fb"')[1].split("</div>")[0]
+    assert "math notranslate" in feedback and "hidden" in html.split('id="quiz-index-1-o1-fb"')[0][-120:]
+    assert "<code" in html.split('id="quiz-index-2-q"')[1].split("</div>")[0]  # `SGD` inline code
+
+
+def test_multiple_choice_uses_checkboxes_and_numeric_an_input(site):
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert html.count('type="checkbox"') == 3
+    assert 'data-quiz-kind="multiple"' in html
+    assert re.search(r'data-answer="0.5"[^>]*data-quiz-kind="numeric"[^>]*data-tolerance="0.01"', html)
+    assert '<label for="quiz-index-3-input">' in html and 'inputmode="decimal"' in html
+
+
+def test_ids_are_stable_across_builds(site, tmp_path):
+    again, _ = build(tmp_path / "again", "# 퀴즈 시험\n" + SINGLE + "\n## 둘째\n" + MULTIPLE + "\n" + NUMERIC)
+    first = quiz_blocks((site / "index.html").read_text(encoding="utf-8"))
+    second = quiz_blocks((again / "index.html").read_text(encoding="utf-8"))
+    assert len(first) == 3 and first == second
+
+
+def test_script_and_styles_are_local_files_linked_from_the_page(site):
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert (site / "_static" / "sgd-quiz.js").is_file() and (site / "_static" / "sgd-quiz.css").is_file()
+    assert re.search(r'<script defer="defer" src="_static/sgd-quiz.js', html)
+    assert 'href="_static/sgd-quiz.css' in html
+    script = (site / "_static" / "sgd-quiz.js").read_text(encoding="utf-8")
+    assert "http" not in script  # no CDN, no network
+
+
+@pytest.mark.parametrize("body, message", [
+    ("```{quiz}\n질문?\n\n- 하나\n- 둘\n```\n", "정답 보기가 없습니다"),
+    ("```{quiz}\n질문?\n\n  > 피드백\n- [x] 하나\n- 둘\n```\n", "피드백"),
+    ("```{quiz}\n:answer: 0.5\n질문?\n\n- [x] 하나\n- 둘\n```\n", "보기"),
+    ("```{quiz}\n질문?\n\n- [x] 하나\n```\n", "보기가 2개 이상"),
+    ("```{quiz}\n:tolerance: 0.1\n질문?\n\n- [x] 하나\n- 둘\n```\n", ":tolerance:"),
+    ("```{quiz}\n:answer: 절반\n질문?\n```\n", "answer"),
+    ("```{quiz}\n- [x] 하나\n- 둘\n```\n", "질문이 없습니다"),
+    ("```{quiz}\n```\n", "비어 있습니다"),
+])
+def test_malformed_quiz_is_a_warning_with_document_and_line(tmp_path, body, message):
+    _, warnings = build(tmp_path, "# 제목\n\n문단.\n\n" + body)
+    assert message in warnings
+    assert "already registered" not in warnings
+    assert re.search(r"index\.md:5\b", warnings), warnings  # the directive starts on line 5
+
+
+def test_malformed_quiz_fails_a_build_with_warnings_as_errors(tmp_path):
+    from sphinx.errors import SphinxError
+
+    with pytest.raises(SphinxError, match="정답 보기가 없습니다"):
+        build(tmp_path, "# 제목\n\n```{quiz}\n질문?\n\n- 하나\n- 둘\n```\n", warningiserror=True)
+
+
+# --- grading in a real browser ----------------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def page(site):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make system-deps)")
+    errors: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        pg = browser.new_page()
+        pg.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+        pg.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+        pg.goto((site / "index.html").as_uri())
+        pg.wait_for_load_state("load")
+        pg.quiz_errors = errors
+        yield pg
+        browser.close()
+
+
+def status(pg, quiz_id: str) -> str:
+    return pg.locator(f"#{quiz_id}-result .sgd-quiz-status").inner_text()
+
+
+def test_single_choice_wrong_then_right_in_the_browser(page):
+    page.check("#quiz-index-1-o1")
+    page.click("#quiz-index-1 .sgd-quiz-check")
+    assert "틀렸습니다" in status(page, "quiz-index-1")
+    assert page.locator("#quiz-index-1-o1-fb").is_visible()
+    assert not page.locator("#quiz-index-1-o2-fb").is_visible()
+    page.check("#quiz-index-1-o2")
+    page.click("#quiz-index-1 .sgd-quiz-check")
+    assert "정답" in status(page, "quiz-index-1")
+    assert page.locator("#quiz-index-1-o2-fb").is_visible()
+    assert not page.locator("#quiz-index-1-o1-fb").is_visible()
+
+
+def test_multiple_choice_needs_all_correct_boxes_in_the_browser(page):
+    page.click("#quiz-index-2 .sgd-quiz-check")
+    assert "골라" in status(page, "quiz-index-2")
+    page.check("#quiz-index-2-o1")
+    page.click("#quiz-index-2 .sgd-quiz-check")
+    assert "틀렸습니다" in status(page, "quiz-index-2") and "모두" in status(page, "quiz-index-2")
+    page.check("#quiz-index-2-o2")
+    page.click("#quiz-index-2 .sgd-quiz-check")
+    assert "정답이 아닌 보기" in status(page, "quiz-index-2")
+    assert page.locator("#quiz-index-2-o2-fb").is_visible()
+    page.uncheck("#quiz-index-2-o2")
+    page.check("#quiz-index-2-o3")
+    page.click("#quiz-index-2 .sgd-quiz-check")
+    assert "정답" in status(page, "quiz-index-2") and "틀렸" not in status(page, "quiz-index-2")
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("0.7", "너무 큽니다"), ("0.3", "너무 작습니다"), ("abc", "숫자를"), ("0.5", "정답"), ("1/2", "정답"),
+    ("0,502", "정답"),
+])
+def test_numeric_answer_in_the_browser(page, typed, expected):
+    page.fill("#quiz-index-3-input", typed)
+    page.click("#quiz-index-3 .sgd-quiz-check")
+    assert expected in status(page, "quiz-index-3")
+
+
+def test_enter_key_checks_a_numeric_answer(page):
+    page.fill("#quiz-index-3-input", "2")
+    page.press("#quiz-index-3-input", "Enter")
+    assert "너무 큽니다" in status(page, "quiz-index-3")
+
+
+def test_quiz_script_causes_no_console_errors(page):
+    # The test site does not vendor MathJax, so only its failed load is expected; nothing from the quiz script.
+    own = [e for e in page.quiz_errors if "Failed to load resource" not in e]
+    assert own == []
