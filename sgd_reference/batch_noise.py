@@ -1,0 +1,250 @@
+"""Batch size versus gradient noise: the 1/B law measured, the linear scaling rule tried, accumulation checked.
+
+A mini-batch gradient is an average of ``B`` per-sample gradients, so its variance around the full gradient shrinks
+like 1/B. We sample batches *without* replacement (what a shuffled ``DataLoader`` does), so the exact law carries the
+finite-population correction: E‖g_B − ḡ‖² = (N − B)/(N − 1) · σ²/B, where σ² = mean_i ‖g_i − ḡ‖² over the N samples.
+Least squares gives per-sample gradients in closed form, so σ² is computed exactly, not estimated.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+
+from . import accumulation, datasets, training, widgets
+from .optimizer import SGD
+from .plotting import finite_ylim, plain_log_ticks
+
+BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+NUM_SAMPLES, NUM_FEATURES = 4096, 10
+
+
+def _check_batch_size(batch_size, num_samples: int) -> int:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int):
+        raise TypeError(f"배치 크기는 정수여야 합니다 (받은 값: {batch_size!r}).")
+    if not (1 <= batch_size <= num_samples):
+        raise ValueError(f"배치 크기는 1 이상 {num_samples} 이하여야 합니다 (받은 값: {batch_size}).")
+    return batch_size
+
+
+# --- the 1/B law ---------------------------------------------------------------------------------------------------
+
+def per_sample_gradients(x: torch.Tensor, y: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    """Row i is ∇_w of ℓ_i(w) = ½(x_i·w − y_i)², i.e. (x_i·w − y_i) x_i. Shape (N, d)."""
+    return (x @ w - y).unsqueeze(1) * x
+
+
+def noise_theory(sigma2: float, batch_size, num_samples: int, replacement: bool = False):
+    """E‖g_B − ḡ‖²: σ²/B with replacement, (N − B)/(N − 1)·σ²/B without (exact for sampling without replacement)."""
+    if replacement:
+        return sigma2 / batch_size
+    return (num_samples - batch_size) / (num_samples - 1) * sigma2 / batch_size
+
+
+def measure_gradient_noise(batch_sizes=BATCH_SIZES, num_batches: int = 2000, replacement: bool = False,
+                           seed: int = 0) -> dict:
+    """Mean squared distance of mini-batch gradients from the full gradient, over ``num_batches`` random batches per B.
+
+    The problem: least squares on ``datasets.linear_regression`` at a fixed point w = 0 (any fixed w works).
+    Returns batch sizes, measured variances, σ², N and the matching theory.
+    """
+    x, y, _ = datasets.linear_regression(NUM_SAMPLES, NUM_FEATURES, noise=0.5, seed=seed)
+    n = len(x)
+    sizes = [_check_batch_size(b, n) for b in batch_sizes]
+    grads = per_sample_gradients(x, y, torch.zeros(NUM_FEATURES, dtype=x.dtype))
+    full = grads.mean(dim=0)
+    sigma2 = float(((grads - full) ** 2).sum(dim=1).mean())
+    generator = torch.Generator().manual_seed(seed + 1)
+    if replacement:
+        index = torch.randint(0, n, (num_batches, max(sizes)), generator=generator)
+    else:
+        # One random permutation per batch; its first B entries are a uniform sample of B distinct indices.
+        index = torch.rand(num_batches, n, generator=generator).argsort(dim=1)[:, :max(sizes)]
+    measured = []
+    for b in sizes:
+        batch_grads = grads[index[:, :b]].mean(dim=1)
+        measured.append(float(((batch_grads - full) ** 2).sum(dim=1).mean()))
+    return {"batch_sizes": sizes, "measured": measured, "sigma2": sigma2, "num_samples": n,
+            "replacement": replacement, "num_batches": num_batches,
+            "theory": [noise_theory(sigma2, b, n, replacement) for b in sizes]}
+
+
+def loglog_slope(batch_sizes, values) -> float:
+    """Least-squares slope of log(values) against log(B): −1 for a pure 1/B law."""
+    lx = torch.tensor([math.log(b) for b in batch_sizes], dtype=torch.float64)
+    ly = torch.tensor([math.log(v) for v in values], dtype=torch.float64)
+    lx, ly = lx - lx.mean(), ly - ly.mean()
+    return float((lx * ly).sum() / (lx * lx).sum())
+
+
+def render_noise(result: dict | None = None, highlight: int | None = None) -> tuple[Figure, str]:
+    """Log-log plot of measured mini-batch gradient variance against B, with σ²/B and the matching exact theory."""
+    result = measure_gradient_noise() if result is None else result
+    sizes, measured, n = result["batch_sizes"], result["measured"], result["num_samples"]
+    fig = Figure(figsize=(6.5, 4), layout="constrained")
+    ax = fig.add_subplot()
+    fine = sorted(set(torch.logspace(0, math.log10(max(sizes)), 60).tolist() + sizes))
+    ax.plot(fine, [result["sigma2"] / b for b in fine], color="gray", ls="--", lw=1,
+            label="σ²/B (복원 추출, 또는 N이 무한할 때)")
+    if not result["replacement"]:
+        ax.plot(fine, [noise_theory(result["sigma2"], b, n) for b in fine], color="black", lw=1.2,
+                label="(N−B)/(N−1)·σ²/B (비복원 추출 이론)")
+    ax.plot(sizes, measured, "o", color="tab:red", label=f"측정값 (배치 {result['num_batches']}개 평균)")
+    if highlight is not None:
+        ax.plot([highlight], [noise_theory(result["sigma2"], highlight, n, result["replacement"])], "s", ms=11,
+                mfc="none", color="tab:blue", label=f"선택한 B={highlight}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    plain_log_ticks(ax)
+    how = "복원 추출" if result["replacement"] else "비복원 추출 (셔플한 DataLoader와 같음)"
+    ax.set(title=f"미니배치 기울기의 분산 E‖g_B − ḡ‖² ({how}, N={n})", xlabel="배치 크기 B",
+           ylabel="분산 (로그 눈금)")
+    ax.legend(fontsize=8)
+    ratio = [m / t for m, t in zip(measured, result["theory"])]
+    text = (f"σ² = {result['sigma2']:.3f}, 로그-로그 기울기 {loglog_slope(sizes, measured):.3f} (1/B 법칙이면 −1), "
+            f"측정값/이론값 {min(ratio):.3f} ~ {max(ratio):.3f}")
+    return fig, text
+
+
+# --- the linear scaling rule, tried ----------------------------------------------------------------------------------
+
+BASE_BATCH, BASE_LR, MOMENTUM, EPOCHS = 32, 0.02, 0.9, 4
+SCALING_TRAIN, SCALING_VAL = 2048, 2048
+
+
+@functools.lru_cache(maxsize=1)
+def scaling_task() -> datasets.Split:
+    return datasets.teacher_classification(num_train=SCALING_TRAIN, num_val=SCALING_VAL, seed=1)
+
+
+def train_epochs(batch_size: int, lr: float, epochs: int = EPOCHS, split: datasets.Split | None = None,
+                 seed: int = 0) -> training.TrainLog:
+    """Train the document's MLP for a fixed number of *epochs* (samples seen), evaluating at every epoch's end."""
+    split = scaling_task() if split is None else split
+    n = len(split.x_train)
+    _check_batch_size(batch_size, n)
+    if not (lr > 0 and math.isfinite(lr)):
+        raise ValueError(f"학습률은 0보다 큰 유한한 수여야 합니다 (받은 값: {lr}).")
+    steps_per_epoch = n // batch_size
+    model = training.mlp(split.num_features, 64, split.num_classes, seed=seed)
+    opt = SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
+    data = training.batches(split, batch_size, steps_per_epoch * epochs, seed=seed)
+    return training.train(model, opt, data, val=(split.x_val, split.y_val), eval_every=steps_per_epoch)
+
+
+@functools.lru_cache(maxsize=32)
+def _default_task_run(batch_size: int, lr: float, epochs: int = EPOCHS) -> training.TrainLog:
+    """``train_epochs`` on the default task, cached: the panel redraws the same baseline on every change."""
+    return train_epochs(batch_size, lr, epochs, scaling_task())
+
+
+def scaling_runs(base_batch: int = BASE_BATCH, base_lr: float = BASE_LR, multipliers=(1.0, 1.5, 2.0),
+                 batch_factor: int = 2, epochs: int = EPOCHS) -> list[dict]:
+    """The baseline (B, η) and (kB, m·η) for each lr multiplier m, all for the same number of epochs."""
+    split = scaling_task()
+    runs = [{"batch_size": base_batch, "lr": base_lr, "label": f"B={base_batch}, η={base_lr:g} (기준)",
+             "log": train_epochs(base_batch, base_lr, epochs, split)}]
+    for m in multipliers:
+        b, lr = base_batch * batch_factor, base_lr * m
+        runs.append({"batch_size": b, "lr": lr, "label": f"B={b}, η={lr:g} (×{m:g})",
+                     "log": train_epochs(b, lr, epochs, split)})
+    return runs
+
+
+def _epoch_axis(run: dict) -> list[float]:
+    steps_per_epoch = SCALING_TRAIN // run["batch_size"]
+    return [s / steps_per_epoch for s in run["log"].eval_steps]
+
+
+def render_scaling(runs: list[dict] | None = None) -> tuple[Figure, str]:
+    """Validation loss per epoch (same samples seen) for the baseline and the doubled batch at each lr multiplier."""
+    runs = scaling_runs() if runs is None else runs
+    fig = Figure(figsize=(10, 3.8), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    colors = ("black", "tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple")
+    values = []
+    for run, color in zip(runs, colors):
+        log = run["log"]
+        label = run["label"] + (" — 발산" if log.diverged or (log.val_losses and log.val_losses[-1] > log.losses[0])
+                                else "")
+        left.plot(_epoch_axis(run), log.val_losses, marker="o", color=color, label=label)
+        right.plot(_epoch_axis(run), [100 * a for a in log.val_accuracies], marker="o", color=color, label=label)
+        values += log.val_losses
+    finite_ylim(left, values)
+    left.set(title="검증 손실 (같은 에폭 = 같은 수의 샘플)", xlabel="에폭", ylabel="검증 손실")
+    right.set(title="검증 정확도", xlabel="에폭", ylabel="정확도 (%)")
+    left.legend(fontsize=8)
+    right.legend(fontsize=8)
+    parts = []
+    for run in runs:
+        log = run["log"]
+        if log.diverged or not log.val_losses:
+            parts.append(f"{run['label']}: 발산 (손실이 NaN/inf 또는 1000배)")
+        elif log.val_losses[-1] > log.losses[0]:
+            parts.append(f"{run['label']}: 발산 (검증 손실 {log.val_losses[-1]:.3f}, 학습 전 {log.losses[0]:.3f}보다 나쁨)")
+        else:
+            parts.append(f"{run['label']}: 검증 손실 {log.val_losses[-1]:.3f}")
+    return fig, " | ".join(parts)
+
+
+# --- gradient accumulation == one large batch ------------------------------------------------------------------------
+
+def full_batch_gradients(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> list:
+    model.zero_grad()
+    nn.functional.cross_entropy(model(x), y).backward()
+    return [p.grad.detach().clone() for p in model.parameters()]
+
+
+def accumulation_check(batch_size: int = 256, micro_batch_size: int = 32, lr: float = 0.1, seed: int = 0) -> dict:
+    """One SGD step from the large batch and one from accumulated micro-batches, from the same start: compare both."""
+    split = scaling_task()
+    x, y = split.x_train[:batch_size], split.y_train[:batch_size]
+    results = {}
+    for name in ("large", "accumulated"):
+        model = training.mlp(split.num_features, 64, split.num_classes, seed=seed)
+        opt = SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
+        if name == "large":
+            grads = full_batch_gradients(model, x, y)
+        else:  # the core's accumulation: each micro-batch loss scaled by its share n_k/N, then one step
+            accumulation.accumulate_gradients(model, nn.functional.cross_entropy, x, y, micro_batch_size)
+            grads = [p.grad.detach().clone() for p in model.parameters()]
+        opt.step()
+        results[name] = (grads, [p.detach().clone() for p in model.parameters()])
+    grad_diff = max(float((a - b).abs().max()) for a, b in zip(results["large"][0], results["accumulated"][0]))
+    param_diff = max(float((a - b).abs().max()) for a, b in zip(results["large"][1], results["accumulated"][1]))
+    grad_scale = max(float(g.abs().max()) for g in results["large"][0])
+    return {"batch_size": batch_size, "micro_batch_size": micro_batch_size,
+            "steps": accumulation.accumulation_steps(batch_size, micro_batch_size),
+            "max_grad_diff": grad_diff, "max_param_diff": param_diff, "max_grad": grad_scale}
+
+
+# --- the widget ------------------------------------------------------------------------------------------------------
+
+def render_batch_choice(batch_size: int = 64, lr_multiplier: float = 2.0) -> tuple[Figure, str]:
+    """Baseline (B=32, η=0.02) against a chosen batch size and lr = multiplier × 0.02, with its gradient-noise level."""
+    if not (lr_multiplier > 0 and math.isfinite(lr_multiplier)):
+        raise ValueError(f"학습률 배수는 0보다 큰 유한한 수여야 합니다 (받은 값: {lr_multiplier}).")
+    _check_batch_size(batch_size, SCALING_TRAIN)
+    lr = BASE_LR * lr_multiplier
+    runs = [{"batch_size": BASE_BATCH, "lr": BASE_LR, "label": f"B={BASE_BATCH}, η={BASE_LR:g} (기준)",
+             "log": _default_task_run(BASE_BATCH, BASE_LR)},
+            {"batch_size": batch_size, "lr": lr, "label": f"B={batch_size}, η={lr:.3g}",
+             "log": _default_task_run(batch_size, lr)}]
+    fig, text = render_scaling(runs)
+    noise = (SCALING_TRAIN - batch_size) / (SCALING_TRAIN - 1) * BASE_BATCH / batch_size \
+        / ((SCALING_TRAIN - BASE_BATCH) / (SCALING_TRAIN - 1))
+    steps = SCALING_TRAIN // batch_size * EPOCHS
+    text += f" | 기울기 분산은 기준의 {noise:.3g}배, {EPOCHS}에폭 동안 스텝 {steps}번"
+    return fig, text
+
+
+def batch_panel() -> widgets.LivePanel:
+    controls = {
+        "batch_size": widgets.choice("배치 크기 B", [(str(b), b) for b in (8, 16, 32, 64, 128, 256, 512)], 64),
+        "lr_multiplier": widgets.log_slider("학습률 배수 (기준 η=0.02 에 곱함)", 2.0, 0.25, 64.0, steps_per_decade=20),
+    }
+    return widgets.LivePanel(render_batch_choice, controls)

@@ -1,0 +1,268 @@
+"""The source document's "5분 실습" (lr 1e-2 vs 1e-1), reproduced, examined, and redone on a task with something to learn.
+
+The document draws fresh ``torch.randn`` inputs and ``torch.randint`` labels at every step. Labels that are independent
+of the inputs carry no information, so the best any classifier can do is predict 1/10 for every class, whose expected
+cross-entropy is ln 10 ≈ 2.303. Its "progress" is the network shrinking its logits toward uniform, not learning. This
+module measures that, and runs the same comparison on a fixed, learnable task judged on held-out data.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+
+from . import datasets, training, widgets
+from .optimizer import SGD
+from .plotting import finite_ylim
+
+LN10 = math.log(10)
+NUM_FEATURES, NUM_CLASSES, BATCH_SIZE = 32, 10, 128
+RANDOM, LEARNABLE = "random", "learnable"
+DATA_MODES = ((f"문서 원본: 매 스텝 무작위", RANDOM), ("고정된 학습 가능한 과제", LEARNABLE))
+_MODE_NAMES = {value: label for label, value in DATA_MODES}
+# The learnable task: a fixed training set drawn once, judged on held-out data (fast enough to rerun on a slider move).
+TASK_TRAIN, TASK_VAL, TASK_SEED = 2048, 2048, 0
+_COLORS = ("tab:blue", "tab:orange", "tab:red", "tab:green")
+
+
+def _check_lr(lr) -> float:
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)):
+        raise TypeError(f"학습률은 숫자여야 합니다 (받은 값: {lr!r}).")
+    if not (lr > 0 and math.isfinite(lr)):
+        raise ValueError(f"학습률은 0보다 큰 유한한 수여야 합니다 (받은 값: {lr}).")
+    return float(lr)
+
+
+def _check_steps(steps) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps <= 0:
+        raise ValueError(f"스텝 수는 양의 정수여야 합니다 (받은 값: {steps!r}).")
+    return steps
+
+
+def run_once(lr: float, steps: int = 20, momentum: float = 0.9, seed: int = 0) -> list[float]:
+    """The document's ``run_once``, line for line (global RNG, model, SGD with momentum, fresh random batch each step).
+
+    Uses :class:`sgd_reference.SGD`, which equals ``torch.optim.SGD`` bit for bit, so the losses are the document's.
+    """
+    _check_lr(lr)
+    _check_steps(steps)
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(NUM_FEATURES, 64), nn.ReLU(), nn.Linear(64, NUM_CLASSES))
+    crit = nn.CrossEntropyLoss()
+    opt = SGD(model.parameters(), lr=lr, momentum=momentum)
+    losses = []
+    for _ in range(steps):
+        x = torch.randn(BATCH_SIZE, NUM_FEATURES)
+        y = torch.randint(0, NUM_CLASSES, (BATCH_SIZE,))
+        opt.zero_grad()
+        loss = crit(model(x), y)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())  # the document writes float(loss): same value, but torch 2.13 warns
+    return losses
+
+
+def probe_inputs(num_samples: int = 8192, seed: int = 12345) -> torch.Tensor:
+    """Fresh random inputs from the document's distribution, never seen in training (own generator: global RNG untouched)."""
+    return torch.randn(num_samples, NUM_FEATURES, generator=torch.Generator().manual_seed(seed))
+
+
+@torch.no_grad()
+def expected_random_label_loss(model: nn.Module, x: torch.Tensor) -> float:
+    """Expected cross-entropy when labels are uniform and independent of ``x``: mean over inputs of mean_k(−log p_k).
+
+    Averaging over the 10 possible labels exactly (instead of sampling them) removes label noise. By Gibbs'
+    inequality mean_k(−log p_k) ≥ ln 10 for every input, with equality only for the uniform prediction.
+    """
+    return float(-torch.log_softmax(model(x), dim=1).mean())
+
+
+def run_random(lr: float, steps: int = 20, momentum: float = 0.9, seed: int = 0,
+               probe: torch.Tensor | None = None) -> training.TrainLog:
+    """The document's run (same RNG use as ``run_once``) with held-out expected loss recorded after every step.
+
+    ``val_losses[t]`` is the expected random-label loss on ``probe`` after step ``eval_steps[t]`` (step 0 = the
+    initial model). A run whose loss turns NaN/inf or grows 1000x stops and is marked diverged.
+    """
+    _check_lr(lr)
+    _check_steps(steps)
+    probe = probe_inputs() if probe is None else probe
+    model = training.mlp(NUM_FEATURES, 64, NUM_CLASSES, seed=seed)  # calls torch.manual_seed(seed) like the document
+    opt = SGD(model.parameters(), lr=lr, momentum=momentum)
+    log = training.TrainLog(eval_steps=[0], val_losses=[expected_random_label_loss(model, probe)])
+    for step in range(steps):
+        x = torch.randn(BATCH_SIZE, NUM_FEATURES)
+        y = torch.randint(0, NUM_CLASSES, (BATCH_SIZE,))
+        opt.zero_grad()
+        loss = nn.functional.cross_entropy(model(x), y)
+        value = loss.item()
+        log.lrs.append(lr)
+        if not math.isfinite(value) or (log.losses and value > 1e3 * log.losses[0]):
+            log.losses.append(value if math.isfinite(value) else math.nan)
+            log.diverged_at = step
+            break
+        loss.backward()
+        opt.step()
+        log.losses.append(value)
+        log.eval_steps.append(step + 1)
+        log.val_losses.append(expected_random_label_loss(model, probe))
+    return log
+
+
+def seed_table(lrs=(1e-2, 1e-1), seeds=range(5), steps: int = 20, momentum: float = 0.9) -> list[dict]:
+    """For each seed: last training loss and final held-out expected loss per lr, and which lr 'won' on the last step."""
+    probe = probe_inputs()
+    rows = []
+    for seed in seeds:
+        logs = {lr: run_random(lr, steps, momentum, seed, probe) for lr in lrs}
+        last = {lr: log.losses[-1] for lr, log in logs.items()}
+        rows.append({"seed": seed, "last_loss": last,
+                     "heldout": {lr: log.val_losses[-1] for lr, log in logs.items()},
+                     "winner": min(last, key=last.get)})
+    return rows
+
+
+def learnable_task() -> datasets.Split:
+    """A fixed task with something to learn (labels from a teacher network), same 32 features and 10 classes."""
+    return datasets.teacher_classification(num_train=TASK_TRAIN, num_val=TASK_VAL, num_features=NUM_FEATURES,
+                                           num_classes=NUM_CLASSES, seed=TASK_SEED)
+
+
+def run_learnable(lr: float, steps: int = 200, momentum: float = 0.9, seed: int = 0,
+                  split: datasets.Split | None = None, eval_every: int = 10) -> training.TrainLog:
+    """Same model and optimiser on the fixed task: mini-batches of 128 from the training set, held-out accuracy logged."""
+    _check_lr(lr)
+    _check_steps(steps)
+    split = learnable_task() if split is None else split
+    model = training.mlp(NUM_FEATURES, 64, NUM_CLASSES, seed=seed)
+    opt = SGD(model.parameters(), lr=lr, momentum=momentum)
+    data = training.batches(split, BATCH_SIZE, steps, seed=seed)
+    return training.train(model, opt, data, val=(split.x_val, split.y_val), eval_every=min(eval_every, steps))
+
+
+# --- figures -------------------------------------------------------------------------------------------------------
+
+def _lr_label(lr: float) -> str:
+    return f"η={lr:g}"
+
+
+def render_document_run(losses_by_lr: dict) -> tuple[Figure, str]:
+    """Figure 1: the document's two loss curves against the ln 10 floor."""
+    fig = Figure(figsize=(7, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    values = []
+    for color, (lr, losses) in zip(_COLORS, losses_by_lr.items()):
+        ax.plot(range(1, len(losses) + 1), losses, marker="o", ms=3, color=color, label=_lr_label(lr))
+        values += losses
+    ax.axhline(LN10, color="black", ls="--", lw=1, label="ln 10 ≈ 2.303 (균등 예측)")
+    finite_ylim(ax, values + [LN10])
+    ax.set(title="문서 원본의 5분 실습: 매 스텝 새 무작위 입력과 레이블", xlabel="스텝", ylabel="학습 손실 (그 스텝의 배치)")
+    ax.legend()
+    text = " / ".join(f"{_lr_label(lr)}: 처음 {l[0]:.4f} → 마지막 {l[-1]:.4f}" for lr, l in losses_by_lr.items())
+    return fig, text
+
+
+def render_seeds(rows: list[dict]) -> tuple[Figure, str]:
+    """Figure 2: per seed, the last training loss (noisy, ranking flips) and held-out expected loss (never below ln 10)."""
+    lrs = list(rows[0]["last_loss"])
+    seeds = [row["seed"] for row in rows]
+    fig = Figure(figsize=(10, 3.8), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    width = 0.8 / len(lrs)
+    for i, (lr, color) in enumerate(zip(lrs, _COLORS)):
+        offsets = [s + (i - (len(lrs) - 1) / 2) * width for s in range(len(seeds))]
+        left.bar(offsets, [row["last_loss"][lr] for row in rows], width, color=color, label=_lr_label(lr))
+        right.bar(offsets, [row["heldout"][lr] - LN10 for row in rows], width, color=color, label=_lr_label(lr))
+    for ax in (left, right):
+        ax.set_xticks(range(len(seeds)), [f"시드 {s}" for s in seeds])
+    left.axhline(LN10, color="black", ls="--", lw=1, label="ln 10")
+    last = [v for row in rows for v in row["last_loss"].values()]
+    left.set_ylim(min(last + [LN10]) - 0.05, max(last + [LN10]) + 0.05)
+    left.set(title="20스텝째 학습 손실: 시드마다 순위가 바뀝니다", ylabel="마지막 스텝의 손실")
+    right.axhline(0, color="black", lw=1)
+    right.set(title="새 무작위 데이터의 기대 손실 − ln 10 (항상 ≥ 0)", ylabel="기대 손실 − ln 10")
+    left.legend(fontsize=8)
+    right.legend(fontsize=8)
+    wins = {lr: sum(row["winner"] == lr for row in rows) for lr in lrs}
+    floor = min(v for row in rows for v in row["heldout"].values())
+    text = (f"마지막 스텝 손실이 더 낮은 쪽: " + ", ".join(f"{_lr_label(lr)} {n}번" for lr, n in wins.items())
+            + f" (시드 {len(rows)}개). 새 데이터의 기대 손실 최솟값 {floor:.4f} ≥ ln 10 = {LN10:.4f}")
+    return fig, text
+
+
+BLOWUP_FACTOR = 10.0
+
+
+def blew_up(log: training.TrainLog) -> bool:
+    """Diverged: stopped on NaN/inf or a 1000x loss, or ended at more than 10x its first loss (never better again)."""
+    return log.diverged or (len(log.losses) > 1 and log.losses[-1] > BLOWUP_FACTOR * log.losses[0])
+
+
+def _summary_line(lr: float, log: training.TrainLog, mode: str) -> str:
+    if log.diverged:
+        return f"{_lr_label(lr)}: 발산 ({log.diverged_at}번째 스텝에서 손실이 폭발하거나 NaN/inf)"
+    if blew_up(log):
+        return f"{_lr_label(lr)}: 발산 (마지막 손실 {log.losses[-1]:.3g}, 처음의 {log.losses[-1] / log.losses[0]:.0f}배)"
+    if mode == RANDOM:
+        return f"{_lr_label(lr)}: 새 데이터 기대 손실 {log.val_losses[-1]:.4f} (ln 10보다 {log.val_losses[-1] - LN10:+.4f})"
+    return f"{_lr_label(lr)}: 검증 정확도 {log.val_accuracies[-1]:.1%}, 검증 손실 {log.val_losses[-1]:.3f}" \
+        if log.val_accuracies else f"{_lr_label(lr)}: 평가 전에 끝났습니다"
+
+
+def render_comparison(lr_a: float = 1e-2, lr_b: float = 1e-1, momentum: float = 0.9, steps: int = 20,
+                      mode: str = RANDOM, extra_lrs=()) -> tuple[Figure, str]:
+    """Training loss (left) and held-out metric (right) for two (or more) learning rates in either data mode."""
+    if mode not in _MODE_NAMES:
+        raise ValueError(f"데이터 방식은 {sorted(_MODE_NAMES)} 중 하나여야 합니다 (받은 값: {mode!r}).")
+    if not (0 <= momentum < 1):
+        raise ValueError(f"모멘텀은 0 이상 1 미만이어야 합니다 (받은 값: {momentum}).")
+    lrs = [_check_lr(lr) for lr in (lr_a, lr_b, *extra_lrs)]
+    _check_steps(steps)
+    if mode == RANDOM:
+        logs = [run_random(lr, steps, momentum) for lr in lrs]
+    else:
+        split = learnable_task()
+        logs = [run_learnable(lr, steps, momentum, split=split, eval_every=max(1, steps // 20)) for lr in lrs]
+    fig = Figure(figsize=(10, 3.8), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    train_values, right_values = [], []
+    for lr, log, color in zip(lrs, logs, _COLORS):
+        label = _lr_label(lr) + (" (발산)" if blew_up(log) else "")
+        left.plot(range(1, len(log.losses) + 1), log.losses, color=color, lw=1.2, label=label)
+        train_values += log.losses
+        if mode == RANDOM:
+            right.plot(log.eval_steps, log.val_losses, color=color, marker=".", label=label)
+            right_values += log.val_losses
+        else:
+            right.plot(log.eval_steps, [100 * a for a in log.val_accuracies], color=color, marker=".", label=label)
+    if mode == RANDOM:
+        left.axhline(LN10, color="black", ls="--", lw=1, label="ln 10")
+        right.axhline(LN10, color="black", ls="--", lw=1, label="ln 10 (도달할 수 있는 최저)")
+        finite_ylim(right, right_values + [LN10])
+        right.set(title="새 무작위 데이터의 기대 손실", xlabel="스텝", ylabel="기대 교차 엔트로피")
+    else:
+        right.axhline(100 / NUM_CLASSES, color="gray", ls=":", lw=1, label="찍기 (10%)")
+        right.set_ylim(0, 100)
+        right.set(title="검증 정확도 (학습에 쓰지 않은 데이터)", xlabel="스텝", ylabel="정확도 (%)")
+    finite_ylim(left, train_values + ([LN10] if mode == RANDOM else []), cap=10 * LN10)
+    left.set(title=f"학습 손실 — {_MODE_NAMES[mode]}", xlabel="스텝", ylabel="학습 손실")
+    left.legend(fontsize=8)
+    right.legend(fontsize=8)
+    text = f"{_MODE_NAMES[mode]}, 모멘텀 {momentum:g}, {steps}스텝 — " + " | ".join(
+        _summary_line(lr, log, mode) for lr, log in zip(lrs, logs))
+    return fig, text
+
+
+def comparison_panel() -> widgets.LivePanel:
+    """Two learning rates, momentum, steps and the data mode; one figure, re-drawn in place."""
+    controls = {
+        "lr_a": widgets.log_slider("학습률 η (첫째)", 1e-2, 1e-4, 10.0),
+        "lr_b": widgets.log_slider("학습률 η (둘째)", 1e-1, 1e-4, 10.0),
+        "momentum": widgets.float_slider("모멘텀 μ", 0.9, 0.0, 0.99, 0.01),
+        "steps": widgets.int_slider("스텝 수", 20, 5, 400, 5),
+        "mode": widgets.choice("데이터", list(DATA_MODES), RANDOM),
+    }
+    return widgets.LivePanel(render_comparison, controls)

@@ -1,0 +1,77 @@
+"""Mini-batch gradient noise follows its 1/B law; the linear scaling rule and accumulation do what the chapter says."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from sgd_reference import batch_noise as bn
+
+HANGUL = re.compile(r"[가-힣]")
+
+
+@pytest.fixture(scope="module")
+def noise():
+    return bn.measure_gradient_noise()
+
+
+def test_measured_variance_matches_the_finite_population_law_for_every_batch_size(noise):
+    for b, measured, theory in zip(noise["batch_sizes"], noise["measured"], noise["theory"]):
+        assert measured == pytest.approx(theory, rel=0.1), b
+
+
+def test_variance_falls_like_one_over_b_on_log_log_axes(noise):
+    assert bn.loglog_slope(noise["batch_sizes"], noise["measured"]) == pytest.approx(-1.0, abs=0.06)
+
+
+def test_sampling_with_replacement_matches_plain_sigma2_over_b():
+    result = bn.measure_gradient_noise(batch_sizes=(1, 16, 512), replacement=True)
+    for b, measured in zip(result["batch_sizes"], result["measured"]):
+        assert measured == pytest.approx(result["sigma2"] / b, rel=0.1)
+
+
+def test_theory_without_replacement_is_zero_for_the_whole_data_set_and_sigma2_for_one_sample():
+    assert bn.noise_theory(2.0, 100, 100) == 0.0
+    assert bn.noise_theory(2.0, 1, 100) == pytest.approx(2.0)
+    assert bn.noise_theory(2.0, 10, 100, replacement=True) == pytest.approx(0.2)
+
+
+def test_noise_figure_draws_measurements_and_both_theories_on_log_axes(noise):
+    fig, text = bn.render_noise(noise, highlight=64)
+    (ax,) = fig.axes
+    assert ax.get_xscale() == ax.get_yscale() == "log" and HANGUL.search(ax.get_title())
+    assert len(ax.get_lines()) == 4 and "기울기" in text
+
+
+def test_linear_scaling_doubling_lr_with_the_batch_tracks_the_baseline_better_than_keeping_it():
+    runs = bn.scaling_runs()
+    final = [run["log"].val_losses[-1] for run in runs]
+    base, kept, x15, x2 = final
+    assert kept > base + 0.1, "twice the batch at the same lr takes half the steps and lags per epoch"
+    assert abs(x2 - base) < abs(kept - base) and abs(x15 - base) < abs(kept - base)
+
+
+def test_accumulated_micro_batches_give_the_large_batch_update_up_to_rounding():
+    result = bn.accumulation_check(batch_size=256, micro_batch_size=32)
+    assert result["steps"] == 8
+    assert result["max_grad_diff"] < 1e-6 * max(1.0, result["max_grad"])
+    assert result["max_param_diff"] < 1e-6
+
+
+def test_panel_renders_defaults_and_says_divergence_at_a_huge_lr():
+    panel = bn.batch_panel()
+    assert panel.last_error is None and "기준" in panel.last_text
+    panel.set(batch_size=64, lr_multiplier=64.0)
+    assert panel.last_error is None and "발산" in panel.last_text
+    for ax in panel.last_figure.axes:
+        low, high = ax.get_ylim()
+        assert math.isfinite(low) and math.isfinite(high)
+
+
+def test_bad_batch_sizes_are_rejected_in_korean():
+    with pytest.raises(ValueError, match="배치 크기"):
+        bn.measure_gradient_noise(batch_sizes=(0,))
+    with pytest.raises(TypeError, match="정수"):
+        bn.train_epochs(1.5, 0.1)

@@ -1,0 +1,102 @@
+"""Each failure pattern of the debugging chapter really happens here, and its first-aid fix really helps."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from sgd_reference import failures as f
+from sgd_reference.exercises import debugging as ex_debugging
+from sgd_reference.failures import RunConfig
+
+HANGUL = re.compile(r"[가-힣]")
+
+
+def test_ten_times_the_lr_blows_up_and_lowering_it_tenfold_fixes_it():
+    assert not f.run(RunConfig()).diverged
+    assert f.run(RunConfig(lr=10 * f.BASE_LR)).diverged
+    assert not f.run(RunConfig(lr=f.BASE_LR, warmup=True)).diverged
+
+
+def test_warmup_alone_does_not_rescue_a_lr_that_is_too_large_for_the_whole_run():
+    # An honest finding of the lab: warmup delays the blow-up, only a smaller lr prevents it.
+    plain, warm = f.run(RunConfig(lr=10 * f.BASE_LR)), f.run(RunConfig(lr=10 * f.BASE_LR, warmup=True))
+    assert warm.diverged and warm.diverged_at > plain.diverged_at
+
+
+def test_a_huge_lr_produces_a_real_nan_that_check_finite_catches_before_step():
+    result = f.first_nonfinite_step()
+    assert result["step"] is not None and "NaN/inf" in result["message"]
+    assert result["params_finite"], "the bad step was skipped, so the parameters are still finite"
+    log = f.run(RunConfig(lr=100 * f.BASE_LR, stop_on_blowup=False))
+    assert log.diverged and not math.isfinite(log.losses[-1])
+
+
+def test_clipping_keeps_the_same_huge_lr_finite_but_does_not_make_it_train_well():
+    clipped = f.run(RunConfig(lr=100 * f.BASE_LR, clip=True, stop_on_blowup=False))
+    assert not clipped.diverged and all(math.isfinite(v) for v in clipped.losses)
+    assert clipped.losses[-1] > 10 * f.run(RunConfig()).losses[-1]
+    assert f.first_nonfinite_step(clip=True)["step"] is None
+
+
+def test_momentum_099_oscillates_far_more_than_09_and_085():
+    osc = {mu: f.oscillation(f.run(RunConfig(momentum=mu))) for mu in (0.85, 0.9, 0.99)}
+    assert osc[0.99] > 10 * osc[0.9] and osc[0.99] > 10 * osc[0.85]
+
+
+def test_grad_norm_rises_after_a_mid_run_lr_spike_before_the_loss_explodes():
+    normal, spiked = f.run(RunConfig()), f.run(RunConfig(lr_spike_at=40))
+    assert spiked.grad_norms[:40] == normal.grad_norms[:40]
+    later = [g for g in spiked.grad_norms[40:80] if math.isfinite(g)]
+    assert sum(later) / len(later) > 3 * sum(normal.grad_norms[40:80]) / 40
+    assert spiked.diverged and spiked.diverged_at > 80
+    assert f.spot_spikes(RunConfig(lr_spike_at=40)).spikes[-1] == spiked.diverged_at
+
+
+def test_the_four_diagnosis_runs_show_the_symptom_of_their_cause():
+    logs = {cause: f.run(config) for config, cause in f.DIAGNOSIS_RUNS}
+    slow = logs["D"]
+    assert not slow.diverged and 1.0 < slow.losses[-1] < slow.losses[0] and slow.val_losses[-1] < slow.val_losses[0]
+    assert logs["A"].diverged and logs["A"].diverged_at < 50
+    assert not logs["C"].diverged and f.oscillation(logs["C"]) > 10 * f.oscillation(f.run(RunConfig()))
+    overfit = logs["B"]
+    assert overfit.losses[-1] < 0.01 and overfit.val_losses[-1] > 20 * overfit.losses[-1]
+    assert overfit.val_accuracies[-1] - overfit.val_accuracies[len(overfit.val_accuracies) // 2] < 0.02
+
+
+def test_diagnosis_runs_follow_the_graded_exercise_and_its_cause_names():
+    assert {k: v[0] for k, v in ex_debugging.CAUSES.items()} == f.CAUSES
+    truth = "".join(cause for _, cause in f.DIAGNOSIS_RUNS)
+    assert ex_debugging.diagnose_run.check(truth).ok
+
+
+def test_diagnosis_quiz_grades_each_pick():
+    quiz = f.diagnosis_quiz()
+    assert quiz.last_error is None and quiz.last_text.count("아직 고르지") == 4
+    assert len(quiz.last_figure.axes) == 4 and all(HANGUL.search(ax.get_title()) for ax in quiz.last_figure.axes)
+    picks = {f"run_{i}": cause for i, (_, cause) in enumerate(f.DIAGNOSIS_RUNS, 1)}
+    picks["run_2"] = "B"
+    quiz.set(**picks)
+    assert quiz.last_text.count("정답") == 3 and "실행 2" in quiz.last_text and "❌" in quiz.last_text
+
+
+@pytest.mark.parametrize("values, word", [({"lr_multiplier": 100.0}, "발산"),
+                                          ({"lr_multiplier": 100.0, "clip": True}, "손실"),
+                                          ({"momentum": 0.99, "warmup": True}, "손실")])
+def test_debug_panel_handles_extremes_and_keeps_finite_axes(values, word):
+    panel = f.debug_panel()
+    panel.set(**values)
+    assert panel.last_error is None and word in panel.last_text
+    assert len(panel.last_figure.axes) == 2
+    for ax in panel.last_figure.axes:
+        low, high = ax.get_ylim()
+        assert math.isfinite(low) and math.isfinite(high) and HANGUL.search(ax.get_title())
+
+
+def test_bad_settings_are_rejected_in_korean():
+    with pytest.raises(ValueError, match="모멘텀"):
+        f.run(RunConfig(momentum=1.5))
+    with pytest.raises(ValueError, match="학습률 배수"):
+        f.render_debug_run(lr_multiplier=0.0)
