@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-import torch
-
 from .core import Case, FunctionExercise, Mistake, NumberExercise, NumberMistake, seeded, randn
 
 LAB1 = "01_learning_rate.ipynb"
