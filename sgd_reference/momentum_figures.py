@@ -107,6 +107,27 @@ def render_momentum(lr: float | None = None, momentum: float | None = None, kapp
     return fig, text
 
 
+def heavy_ball_identity(lr: float, momentum: float, kappa: float = DEFAULT_KAPPA, steps: int = 50) -> float:
+    """max |x_t(sgd_reference.SGD) - x_t(Polyak)|: PyTorch's buffer form v ← μv + g, θ ← θ - ηv against
+    Polyak's heavy ball x_{t+1} = x_t - η∇f(x_t) + μ(x_t - x_{t-1}), on the valley, in float64."""
+    import torch
+
+    from .optimizer import SGD
+
+    m, big = quadratic.valley_curvatures(kappa, LARGEST)
+    lam = torch.tensor([m, big], dtype=torch.float64)
+    param = torch.tensor(X0, dtype=torch.float64, requires_grad=True)
+    optimizer = SGD([param], lr=lr, momentum=momentum)
+    prev = cur = torch.tensor(X0, dtype=torch.float64)
+    worst = 0.0
+    for _ in range(steps):
+        param.grad = lam * param.detach()
+        optimizer.step()
+        prev, cur = cur, cur - lr * lam * cur + momentum * (cur - prev)
+        worst = max(worst, float((param.detach() - cur).abs().max()))
+    return worst
+
+
 def steps_to_tenth(rate: float) -> float:
     """Steps needed to shrink the error 10×: ln 0.1 / ln rate (inf when rate ≥ 1)."""
     return math.log(0.1) / math.log(rate) if 0 < rate < 1 else math.inf
@@ -170,4 +191,4 @@ def momentum_panel(kappa: float = DEFAULT_KAPPA, steps: int = 200) -> widgets.Li
 
 
 __all__ = ["default_parameters", "render_momentum", "rate_table", "render_rate_vs_kappa", "steps_to_tenth",
-           "momentum_panel", "draw_stable_region"]
+           "momentum_panel", "draw_stable_region", "heavy_ball_identity"]

@@ -134,3 +134,7 @@ def test_change_step_at_the_end_means_no_difference():
     panel.set(change_step=panel.controls["change_step"].max)
     changed, = numbers_after(panel.last_text, "학습률을 바꾸면")
     assert changed < 1e-12
+
+
+def test_pytorch_buffer_form_is_polyaks_heavy_ball():
+    assert mf.heavy_ball_identity(0.5, 0.9, 100.0, 50) < 1e-13
