@@ -16,17 +16,17 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-__all__ = ["sgd_step", "sgd_foreach_step", "as_scalar_lr"]
+__all__ = ["sgd_step", "sgd_foreach_step"]
 
 
-def as_scalar_lr(lr: float | Tensor) -> float | Tensor:
+def _as_scalar_lr(lr: float | Tensor) -> float | Tensor:
     """Turn a 1-element lr tensor of any shape into a 0-dim tensor (torch's ``_to_scalar``); floats pass."""
     if isinstance(lr, Tensor) and lr.dim() != 0:
         return lr.squeeze()
     return lr
 
 
-def sgd_step(
+def _sgd_step(
     theta: Tensor,
     grad: Tensor,
     velocity: Tensor | None,
@@ -38,13 +38,13 @@ def sgd_step(
     nesterov: bool = False,
     maximize: bool = False,
 ) -> Tensor | None:
-    """One SGD step for one parameter: updates ``theta`` in place and returns the new velocity v.
+    """Unchecked :func:`sgd_step` (the optimiser's hot loop calls this one).
 
     ``grad`` is never modified. ``velocity`` is updated in place when it exists; on the first step
     (``velocity is None``) v is a copy of g, so dampening does not apply yet (as in PyTorch).
     Returns ``None`` when μ = 0 (plain SGD keeps no state). Call it under ``torch.no_grad()``.
     """
-    lr = as_scalar_lr(lr)
+    lr = _as_scalar_lr(lr)
     g = grad if not maximize else -grad  # g ← ∇L(θ)   (g ← −∇L(θ) if maximize)
 
     if weight_decay != 0:  # g ← g + λθ   (coupled L2: λθ goes through v below)
@@ -73,7 +73,7 @@ def sgd_step(
     return v
 
 
-def sgd_foreach_step(
+def _sgd_foreach_step(
     thetas: Sequence[Tensor],
     grads: Sequence[Tensor],
     velocities: list[Tensor | None],
@@ -85,7 +85,7 @@ def sgd_foreach_step(
     nesterov: bool = False,
     maximize: bool = False,
 ) -> list[Tensor | None]:
-    """The same step as :func:`sgd_step` for a list of parameters, with ``torch._foreach_*`` kernels.
+    """Unchecked :func:`sgd_foreach_step`.
 
     Mirrors ``torch.optim.sgd._multi_tensor_sgd`` op for op, so results are bit-identical to it.
     Fewer Python-level calls: faster for many small tensors. All tensors must share device and
@@ -96,7 +96,7 @@ def sgd_foreach_step(
     velocities = list(velocities)
     if len(thetas) == 0:
         return velocities
-    lr = as_scalar_lr(lr)
+    lr = _as_scalar_lr(lr)
     thetas = list(thetas)
     gs: list[Tensor] = list(grads)
 
@@ -120,11 +120,96 @@ def sgd_foreach_step(
                 else:
                     v.mul_(momentum).add_(gs[i], alpha=1 - dampening)
             vs = velocities  # type: ignore[assignment]
-        if nesterov:
-            # In place: without maximize/λ this writes into p.grad itself, exactly as torch does.
-            torch._foreach_add_(gs, vs, alpha=momentum)  # g ← g + μv
+        if nesterov:  # g ← g + μv
+            if maximize or weight_decay != 0:
+                torch._foreach_add_(gs, vs, alpha=momentum)  # gs are our own tensors: in place
+            else:
+                # gs are the p.grad tensors. torch's foreach path writes into them here; its for-loop
+                # path (CPU default) does not. We never touch p.grad: same θ and v, one allocation.
+                gs = torch._foreach_add(gs, vs, alpha=momentum)
         else:
             gs = vs  # g ← v
 
     torch._foreach_add_(thetas, gs, alpha=-lr)  # θ ← θ − ηg
     return velocities
+
+
+def _check_step(theta: object, grad: object, velocity: object, lr: object, momentum: object,
+                dampening: object, weight_decay: object, nesterov: object) -> None:
+    if not isinstance(theta, Tensor) or not isinstance(grad, Tensor):
+        raise TypeError(
+            f"파라미터 θ 와 기울기 g 는 torch.Tensor 여야 합니다 (받은 값: {type(theta).__name__}, {type(grad).__name__})."
+        )
+    if theta.shape != grad.shape:
+        raise ValueError(f"파라미터 모양 {tuple(theta.shape)} 과 기울기 모양 {tuple(grad.shape)} 이 같아야 합니다.")
+    if velocity is not None and (not isinstance(velocity, Tensor) or velocity.shape != theta.shape):
+        raise ValueError("속도 v 는 None(첫 스텝) 이거나 파라미터와 같은 모양의 텐서여야 합니다.")
+    for name, value in (("학습률 η", lr), ("모멘텀 μ", momentum), ("가중치 감쇠 λ", weight_decay)):
+        if isinstance(value, Tensor):
+            if value.numel() != 1:
+                raise ValueError(f"{name} 텐서는 원소가 하나여야 합니다.")
+            value = value.item()
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+            raise ValueError(f"{name} 는 0 이상의 수여야 합니다 (받은 값: {value!r}).")
+    if isinstance(dampening, bool) or not isinstance(dampening, (int, float)):
+        raise ValueError(f"dampening τ 는 수여야 합니다 (받은 값: {dampening!r}).")
+    if nesterov and (momentum == 0 or dampening != 0):
+        raise ValueError("네스테로프 모멘텀에는 0보다 큰 모멘텀 μ 와 dampening τ = 0 이 필요합니다.")
+
+
+def sgd_step(
+    theta: Tensor,
+    grad: Tensor,
+    velocity: Tensor | None,
+    *,
+    lr: float | Tensor,
+    momentum: float = 0.0,
+    dampening: float = 0.0,
+    weight_decay: float | Tensor = 0.0,
+    nesterov: bool = False,
+    maximize: bool = False,
+) -> Tensor | None:
+    """One SGD step for one parameter: updates ``theta`` in place and returns the new velocity v.
+
+    ``grad`` is never modified. ``velocity`` is updated in place when it exists; on the first step
+    (``velocity is None``) v is a copy of g, so dampening does not apply yet (as in PyTorch).
+    Returns ``None`` when μ = 0 (plain SGD keeps no state). Bad arguments raise Korean errors.
+    """
+    _check_step(theta, grad, velocity, lr, momentum, dampening, weight_decay, nesterov)
+    with torch.no_grad():
+        return _sgd_step(theta, grad, velocity, lr=lr, momentum=momentum, dampening=dampening,
+                         weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
+
+
+def sgd_foreach_step(
+    thetas: Sequence[Tensor],
+    grads: Sequence[Tensor],
+    velocities: Sequence[Tensor | None],
+    *,
+    lr: float | Tensor,
+    momentum: float = 0.0,
+    dampening: float = 0.0,
+    weight_decay: float | Tensor = 0.0,
+    nesterov: bool = False,
+    maximize: bool = False,
+) -> list[Tensor | None]:
+    """The same step as :func:`sgd_step` for a list of parameters, with ``torch._foreach_*`` kernels.
+
+    Mirrors ``torch.optim.sgd._multi_tensor_sgd`` op for op, so results are bit-identical to it.
+    Fewer Python-level calls: faster for many small tensors. All tensors must share device and
+    dtype. Returns the velocity list (new tensors where it was ``None``).
+    """
+    thetas, grads, velocities = list(thetas), list(grads), list(velocities)
+    if not (len(thetas) == len(grads) == len(velocities)):
+        raise ValueError(
+            f"파라미터({len(thetas)}개), 기울기({len(grads)}개), 속도({len(velocities)}개) 목록의 길이가 같아야 합니다."
+        )
+    for t, g, v in zip(thetas, grads, velocities):
+        _check_step(t, g, v, lr, momentum, dampening, weight_decay, nesterov)
+        if g.is_sparse:
+            raise ValueError("sgd_foreach_step 은 희소(sparse) 기울기를 받지 않습니다: sgd_step 을 쓰세요.")
+        if (t.device, t.dtype) != (thetas[0].device, thetas[0].dtype):
+            raise ValueError("sgd_foreach_step 의 텐서들은 device 와 dtype 이 모두 같아야 합니다.")
+    with torch.no_grad():
+        return _sgd_foreach_step(thetas, grads, velocities, lr=lr, momentum=momentum, dampening=dampening,
+                                 weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)

@@ -13,7 +13,7 @@ import torch
 from torch import Tensor
 from torch.optim import Optimizer
 
-from .functional import sgd_foreach_step, sgd_step
+from .functional import _sgd_foreach_step, _sgd_step
 
 __all__ = ["SGD"]
 
@@ -47,7 +47,9 @@ class SGD(Optimizer):
       reference to read. ``fused=None``/``False`` are accepted.
     * ``differentiable=True`` → ``ValueError``: stepping is always done under ``torch.no_grad()``.
     * ``foreach=None`` picks the ``torch._foreach_*`` path on CPU too (torch picks its for-loop path
-      there); both paths are bit-identical to torch's, see ``benchmarks/step_time.py`` for why.
+      there); both paths give bit-identical θ and v, see ``benchmarks/step_time.py`` for why.
+    * ``p.grad`` is never modified. (torch's foreach path with nesterov and no λ/maximize writes
+      g + μv into ``p.grad``; its for-loop path does not.)
     """
 
     def __init__(
@@ -142,14 +144,14 @@ class SGD(Optimizer):
 
         if _use_foreach(group["foreach"], params, grads):
             for idx in _group_by_device_and_dtype(params):
-                new_vs = sgd_foreach_step(
+                new_vs = _sgd_foreach_step(
                     [params[i] for i in idx], [grads[i] for i in idx], [velocities[i] for i in idx], **hyper
                 )
                 for i, v in zip(idx, new_vs):
                     velocities[i] = v
         else:
             for i, (p, g) in enumerate(zip(params, grads)):
-                velocities[i] = sgd_step(p, g, velocities[i], **hyper)
+                velocities[i] = _sgd_step(p, g, velocities[i], **hyper)
 
         if momentum != 0:
             for p, v in zip(params, velocities):

@@ -53,11 +53,14 @@ def warmup_cosine_lr(step: int, total_steps: int, warmup_steps: int, base_lr: fl
     if min_lr > base_lr:
         raise ValueError(f"최소 학습률 min_lr({min_lr})이 기본 학습률 base_lr({base_lr})보다 클 수 없습니다.")
     if step < warmup:
-        return base_lr * (step + 1) / warmup  # linear warmup: η_base/W, 2η_base/W, …, η_base
+        # linear warmup η_base/W, 2η_base/W, …, η_base. The fraction first: (s+1)/W ≤ 1 keeps η ≤ η_base
+        # after rounding and gives exactly η_base at s = W−1 ((η_base·W)/W can land one ulp above it).
+        return base_lr * ((step + 1) / warmup)
     if step >= total:
         return min_lr
     progress = (step - warmup) / (total - warmup)  # 0 → 1 over the decay
-    return min_lr + (base_lr - min_lr) * (1 + math.cos(math.pi * progress)) / 2
+    lr = min_lr + (base_lr - min_lr) * (1 + math.cos(math.pi * progress)) / 2
+    return min(max(lr, min_lr), base_lr)  # rounding can put it one ulp outside [η_min, η_base]
 
 
 class WarmupCosineLR(LRScheduler):

@@ -12,3 +12,9 @@ settings.register_profile(
     print_blob=True,
 )
 settings.load_profile("core")
+
+# The tests use tiny tensors: extra OpenMP threads only spin and wait (10x slower on a busy 2-core box).
+# Same setting as `make test` (OMP_NUM_THREADS=1); results do not depend on it.
+import torch  # noqa: E402
+
+torch.set_num_threads(1)

@@ -30,7 +30,7 @@ def torch_sequential(optimizer, warmup, total, min_lr):
 def test_closed_form_warms_up_linearly_then_decays_by_cosine_to_min_lr():
     W, T, base, low = 4, 12, 0.4, 0.01
     got = [warmup_cosine_lr(s, T, W, base, low) for s in range(T + 3)]
-    assert got[:W] == [base * (s + 1) / W for s in range(W)]
+    assert got[:W] == [base * ((s + 1) / W) for s in range(W)]
     assert got[W - 1] == base  # warmup reaches the base lr on its last step
     assert got[W] == base  # the cosine starts at the top
     assert math.isclose(got[W + (T - W) // 2], (base + low) / 2)  # half way: the mean
