@@ -1,0 +1,92 @@
+"""One Korean term per concept: the book and the labs never use a variant that book/glossary.yml says to avoid.
+
+Only prose is checked: fenced code blocks (``` / ~~~, MyST code-cells included), inline `code` and $math$ are
+skipped, and so are the labs' code cells. book/glossary.md is exempt: it may name the variants it rejects.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+GLOSSARY = REPO / "book" / "glossary.yml"
+EXEMPT = {"glossary.md"}
+
+
+def load_glossary() -> list[dict]:
+    entries = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))
+    assert isinstance(entries, list) and entries, "book/glossary.yml must be a non-empty list"
+    return entries
+
+
+def prose_lines(text: str):
+    """(line number, text) of the prose lines, with inline code and math blanked out."""
+    fence = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = re.match(r"^\s*(`{3,}|~{3,})", line)
+        if fence is None and m:
+            fence = m.group(1)
+            continue
+        if fence is not None:
+            if line.strip().startswith(fence) and line.strip().strip(fence[0]) == "":
+                fence = None
+            continue
+        line = re.sub(r"`+[^`]*`+", " ", line)
+        line = re.sub(r"\$\$?[^$]*\$\$?", " ", line)
+        yield number, line
+
+
+def documents():
+    for path in sorted((REPO / "book").glob("*.md")):
+        if path.name not in EXEMPT:
+            yield path.relative_to(REPO).as_posix(), path.read_text(encoding="utf-8")
+    for path in sorted((REPO / "labs").glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for index, cell in enumerate(nb.get("cells", [])):
+            if cell.get("cell_type") == "markdown":
+                source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                yield f"{path.relative_to(REPO).as_posix()} (cell {index})", source
+
+
+def test_glossary_entries_are_well_formed():
+    entries = load_glossary()
+    seen: set[str] = set()
+    for e in entries:
+        assert set(e) == {"ko", "en", "avoid"}, e
+        assert e["ko"] and e["en"] and isinstance(e["avoid"], list), e
+        assert e["ko"] not in seen, f"duplicate term {e['ko']}"
+        seen.add(e["ko"])
+        assert e["ko"] not in e["avoid"], e
+    assert len(entries) >= 25
+    for must in ("학습률", "기울기", "모멘텀", "가중치 감쇠", "미니배치", "발산"):
+        assert must in seen, must
+
+
+def test_no_avoided_variant_in_book_or_labs():
+    entries = load_glossary()
+    docs = list(documents())
+    assert docs, "no book/*.md or labs/*.ipynb to check"
+    problems = []
+    for name, text in docs:
+        for number, line in prose_lines(text):
+            for e in entries:
+                for bad in e["avoid"]:
+                    if bad in line:
+                        problems.append(f"{name}:{number}: '{bad}' -> '{e['ko']}': {line.strip()[:80]}")
+    assert not problems, "용어집과 다른 표기:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("학습율이 크다", ["학습율"]),
+    ("`러닝 레이트` 는 코드", []),
+    ("```python\n# 그래디언트\n```\n기울기", []),
+    ("수식 $그래디언트$ 밖", []),
+])
+def test_scanner_checks_prose_only(text, expected):
+    found = [bad for _, line in prose_lines(text) for bad in ("학습율", "러닝 레이트", "그래디언트") if bad in line]
+    assert found == expected
