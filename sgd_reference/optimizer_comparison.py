@@ -1,0 +1,283 @@
+"""Lab 7 (SGD와 Adam): the source document's comparison table, measured on one small task.
+
+Four rows, four measurements on scikit-learn's 8×8 digits with a 64-64-10 MLP:
+
+- early convergence: training loss over the first few hundred steps at each optimizer's usual learning rate;
+- final validation accuracy of those runs;
+- optimizer-state memory: bytes of every tensor in ``optimizer.state`` after one step, on the same model;
+- learning-rate sensitivity: final validation accuracy over a sweep of learning rates, and the width of the good region.
+
+One small task cannot confirm or refute the table's tendencies, which come from large-scale studies; the lab says so.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+
+from . import datasets, training, widgets
+from .optimizer import SGD
+from .plotting import finite_ylim, plain_log_ticks, use_korean_font
+
+SGD_PLAIN, SGD_MOMENTUM, ADAM = "sgd", "sgd_momentum", "adam"
+NAMES = {SGD_PLAIN: "SGD", SGD_MOMENTUM: "SGD + 모멘텀 0.9", ADAM: "Adam"}
+# The learning rates people start from: the recipe's 0.01 for SGD, PyTorch's default 1e-3 for Adam.
+USUAL_LR = {SGD_PLAIN: 0.01, SGD_MOMENTUM: 0.01, ADAM: 1e-3}
+COLORS = {SGD_PLAIN: "tab:gray", SGD_MOMENTUM: "tab:blue", ADAM: "tab:orange"}
+# Half-decade grids of equal width (3.5 decades) around each optimizer's usual value.
+SWEEP_LRS = {SGD_MOMENTUM: (1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0, 3.0),
+             ADAM: (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1)}
+BATCH_SIZE, STEPS, SWEEP_STEPS, EVAL_EVERY, HIDDEN = 64, 300, 150, 25, 64
+# "Good" learning rates: final validation accuracy within this many points of the optimizer's best.
+GOOD_MARGIN = 0.02
+
+
+def _check_optimizer(name) -> str:
+    if name not in NAMES:
+        raise ValueError(f"옵티마이저는 {sorted(NAMES)} 중 하나여야 합니다 (받은 값: {name!r}).")
+    return name
+
+
+def _check_lr(lr) -> float:
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not (math.isfinite(lr) and lr > 0):
+        raise ValueError(f"학습률은 0보다 큰 유한한 수여야 합니다 (받은 값: {lr!r}).")
+    return float(lr)
+
+
+def _check_steps(steps) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps <= 0:
+        raise ValueError(f"스텝 수는 양의 정수여야 합니다 (받은 값: {steps!r}).")
+    return steps
+
+
+def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
+    """The course's ``sgd_reference.SGD`` for the SGD rows, ``torch.optim.Adam`` (defaults β=(0.9, 0.999)) for Adam."""
+    name, lr = _check_optimizer(name), _check_lr(lr)
+    if name == ADAM:
+        return torch.optim.Adam(params, lr=lr)
+    return SGD(params, lr=lr, momentum=0.9 if name == SGD_MOMENTUM else 0.0)
+
+
+@lru_cache(maxsize=1)
+def digits_split() -> datasets.Split:
+    return datasets.digits(seed=0)
+
+
+def make_model(seed: int = 0) -> nn.Sequential:
+    """The same MLP for every optimizer: 64 pixels → 64 hidden → 10 digits, same initial weights."""
+    return training.mlp(num_features=64, hidden=HIDDEN, num_classes=10, seed=seed)
+
+
+@lru_cache(maxsize=128)
+def train_digits(name: str, lr: float, steps: int = STEPS, eval_every: int = EVAL_EVERY) -> training.TrainLog:
+    """One run on digits (cached: the panel, the figures and the tests reuse the same runs)."""
+    name, lr, steps = _check_optimizer(name), _check_lr(lr), _check_steps(steps)
+    split = digits_split()
+    model = make_model()
+    optimizer = make_optimizer(name, model.parameters(), lr)
+    return training.train(model, optimizer, training.batches(split, BATCH_SIZE, steps, seed=0),
+                          val=(split.x_val, split.y_val), eval_every=eval_every)
+
+
+def final_accuracy(log: training.TrainLog) -> float | None:
+    """Validation accuracy at the end of the run, or ``None`` when the run diverged."""
+    if log.diverged or not log.val_accuracies:
+        return None
+    return log.val_accuracies[-1]
+
+
+# --- early convergence and final accuracy -----------------------------------------------------------------------
+
+
+def render_early_convergence(steps: int = STEPS) -> tuple[Figure, str]:
+    """Left: training loss (moving average of 10 steps). Right: validation accuracy. Each optimizer at its usual lr."""
+    logs = {name: train_digits(name, USUAL_LR[name], steps) for name in NAMES}
+    use_korean_font()
+    fig = Figure(figsize=(9.5, 3.6))
+    left, right = fig.subplots(1, 2)
+    for name, log in logs.items():
+        label = f"{NAMES[name]} (η={USUAL_LR[name]:g})"
+        left.plot(training.moving_average(log.losses, 10), color=COLORS[name], label=label)
+        right.plot(log.eval_steps, log.val_accuracies, color=COLORS[name], marker=".", label=label)
+    left.set_title("학습 손실 (10 스텝 이동 평균)")
+    left.set_xlabel("스텝")
+    left.set_ylabel("손실")
+    left.legend()
+    right.set_title("검증 정확도")
+    right.set_xlabel("스텝")
+    right.set_ylabel("정확도")
+    right.set_ylim(0, 1.02)
+    right.legend(loc="lower right")
+    fig.tight_layout()
+    parts = [f"{NAMES[n]} 검증 정확도 {final_accuracy(log):.1%}" if final_accuracy(log) is not None
+             else f"{NAMES[n]} 발산" for n, log in logs.items()]
+    return fig, f"{steps} 스텝 뒤: " + ", ".join(parts)
+
+
+def steps_to_loss(log: training.TrainLog, target: float, window: int = 10) -> int | None:
+    """First step at which the moving-average training loss falls below ``target`` (None if never)."""
+    for step, value in enumerate(training.moving_average(log.losses, window)):
+        if value < target:
+            return step + 1
+    return None
+
+
+# --- optimizer-state memory -------------------------------------------------------------------------------------
+
+
+def state_bytes(optimizer: torch.optim.Optimizer) -> dict[str, int]:
+    """Bytes of every tensor in ``optimizer.state``, summed per state key (``momentum_buffer``, ``exp_avg``, ...)."""
+    totals: dict[str, int] = {}
+    for state in optimizer.state.values():
+        for key, value in state.items():
+            if torch.is_tensor(value):
+                totals[key] = totals.get(key, 0) + value.numel() * value.element_size()
+    return totals
+
+
+def measure_state_bytes(name: str, model_factory: Callable[[], nn.Module] = make_model) -> tuple[int, dict[str, int]]:
+    """(parameter bytes, state bytes per key) after ONE step: the state is created lazily by the first ``step()``."""
+    model = model_factory()
+    optimizer = make_optimizer(name, model.parameters(), USUAL_LR[name])
+    x, y = digits_split().x_train[:BATCH_SIZE], digits_split().y_train[:BATCH_SIZE]
+    nn.functional.cross_entropy(model(x), y).backward()
+    optimizer.step()
+    param_bytes = sum(p.numel() * p.element_size() for p in model.parameters())
+    return param_bytes, state_bytes(optimizer)
+
+
+def memory_table(model_factory: Callable[[], nn.Module] = make_model) -> str:
+    """The memory row of the table, measured: state bytes and their ratio to the parameters' own bytes."""
+    lines = [f"{'옵티마이저':<16} | {'상태 바이트':>9} | {'파라미터 대비':>8} | 상태 텐서 (키별 바이트)"]
+    for name in NAMES:
+        param_bytes, by_key = measure_state_bytes(name, model_factory)
+        total = sum(by_key.values())
+        detail = ", ".join(f"{k} {v:,}" for k, v in by_key.items()) or "상태 없음"
+        lines.append(f"{NAMES[name]:<15} | {total:>14,} | {total / param_bytes:>13.4f}배 | {detail}")
+    lines.append(f"(파라미터 자체: {param_bytes:,} 바이트)")
+    return "\n".join(lines)
+
+
+# --- learning-rate sensitivity ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Final validation accuracy per learning rate (None = diverged) and the good region around the best."""
+
+    name: str
+    lrs: tuple[float, ...]
+    accuracies: tuple[float | None, ...]
+
+    @property
+    def best(self) -> float:
+        return max(a for a in self.accuracies if a is not None)
+
+    @property
+    def best_lr(self) -> float:
+        return self.lrs[self.accuracies.index(self.best)]
+
+    @property
+    def good_lrs(self) -> list[float]:
+        return [lr for lr, a in zip(self.lrs, self.accuracies) if a is not None and a >= self.best - GOOD_MARGIN]
+
+    @property
+    def good_width_decades(self) -> float:
+        """log10(largest good lr / smallest good lr): how many decades of lr give near-best accuracy."""
+        good = self.good_lrs
+        return math.log10(max(good) / min(good))
+
+
+def lr_sweep(name: str, lrs=None, steps: int = SWEEP_STEPS) -> Sweep:
+    lrs = tuple(SWEEP_LRS[_check_optimizer(name)] if lrs is None else lrs)
+    return Sweep(name, lrs, tuple(final_accuracy(train_digits(name, lr, steps, steps)) for lr in lrs))
+
+
+def render_lr_sweep(steps: int = SWEEP_STEPS) -> tuple[Figure, str]:
+    """Final validation accuracy against lr (log x). Bars at the bottom: the good region (within 2 points of the best)."""
+    sweeps = [lr_sweep(name, steps=steps) for name in SWEEP_LRS]
+    use_korean_font()
+    fig = Figure(figsize=(7, 3.8))
+    ax = fig.subplots()
+    for row, sweep in enumerate(sweeps):
+        color = COLORS[sweep.name]
+        ax.plot(sweep.lrs, [a if a is not None else math.nan for a in sweep.accuracies], color=color, marker="o",
+                label=f"{NAMES[sweep.name]} (좋은 구간 {sweep.good_width_decades:.1f} 디케이드)")
+        diverged = [lr for lr, a in zip(sweep.lrs, sweep.accuracies) if a is None]
+        if diverged:
+            ax.plot(diverged, [0.02] * len(diverged), color=color, marker="x", linestyle="none", markersize=9)
+        good = sweep.good_lrs
+        # The good region as a bar near the bottom (one row per optimizer, so the bars never overlap).
+        ax.plot([min(good), max(good)], [0.12 + 0.1 * row] * 2, color=color, linewidth=7, alpha=0.5,
+                solid_capstyle="butt")
+    ax.set_xscale("log")
+    plain_log_ticks(ax, "x")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("학습률 η (로그 눈금)")
+    ax.set_ylabel("검증 정확도")
+    ax.set_title(f"학습률 스윕: {steps} 스텝 뒤 검증 정확도 (x = 발산, 아래 막대 = 좋은 구간)")
+    ax.legend(loc="center left", fontsize=9)
+    fig.tight_layout()
+    text = ", ".join(f"{NAMES[s.name]}: 최고 {s.best:.1%} (η={s.best_lr:g}), 최고에서 2%p 안의 구간 "
+                     f"{min(s.good_lrs):g}~{max(s.good_lrs):g}" for s in sweeps)
+    return fig, text
+
+
+def sweep_table(steps: int = SWEEP_STEPS) -> str:
+    lines = []
+    for name in SWEEP_LRS:
+        sweep = lr_sweep(name, steps=steps)
+        cells = [f"{lr:g}: {'발산' if a is None else f'{a:.1%}'}" for lr, a in zip(sweep.lrs, sweep.accuracies)]
+        lines.append(f"{NAMES[name]:<15} " + " | ".join(cells))
+    return "\n".join(lines)
+
+
+# --- the panel ----------------------------------------------------------------------------------------------------
+
+
+def render_comparison(optimizer: str = ADAM, lr: float = 1e-3, steps: int = STEPS) -> tuple[Figure, str]:
+    """The chosen optimizer and lr against the two usual settings (thin lines): loss left, validation accuracy right."""
+    name, lr, steps = _check_optimizer(optimizer), _check_lr(lr), _check_steps(steps)
+    log = train_digits(name, lr, steps)
+    references = {n: train_digits(n, USUAL_LR[n], steps) for n in (SGD_MOMENTUM, ADAM)}
+    use_korean_font()
+    fig = Figure(figsize=(9.5, 3.6))
+    left, right = fig.subplots(1, 2)
+    for n, ref in references.items():
+        label = f"기준: {NAMES[n]} η={USUAL_LR[n]:g}"
+        left.plot(training.moving_average(ref.losses, 10), color=COLORS[n], linewidth=1, alpha=0.5, label=label)
+        right.plot(ref.eval_steps, ref.val_accuracies, color=COLORS[n], linewidth=1, alpha=0.5, label=label)
+    chosen = f"{NAMES[name]} η={lr:.3g}"
+    finite = [v for v in log.losses if math.isfinite(v)]
+    left.plot(training.moving_average(finite, 10) if finite else [], color="tab:red", linewidth=2, label=chosen)
+    right.plot(log.eval_steps, log.val_accuracies, color="tab:red", linewidth=2, marker=".", label=chosen)
+    left.set_title("학습 손실 (10 스텝 이동 평균)")
+    left.set_xlabel("스텝")
+    left.set_ylabel("손실")
+    left.set_xlim(0, steps)
+    left.legend(fontsize=8)
+    finite_ylim(left, [v for r in (*references.values(), log) for v in r.losses], cap=10.0)
+    right.set_title("검증 정확도")
+    right.set_xlabel("스텝")
+    right.set_ylabel("정확도")
+    right.set_xlim(0, steps)
+    right.set_ylim(0, 1.02)
+    right.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    if log.diverged:
+        return fig, f"{chosen}: 발산했습니다 ({log.diverged_at}번째 스텝). 학습률을 낮춰 보세요."
+    return fig, log.summary(f"{chosen}, {steps} 스텝")
+
+
+def comparison_panel() -> widgets.LivePanel:
+    return widgets.LivePanel(render_comparison, {
+        "optimizer": widgets.choice("옵티마이저", [(label, key) for key, label in NAMES.items()], ADAM),
+        "lr": widgets.log_slider("학습률 η", 1e-3, 1e-4, 10.0, steps_per_decade=2),
+        "steps": widgets.int_slider("스텝 수", STEPS, 50, 600, 50),
+    })

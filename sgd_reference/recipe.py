@@ -1,0 +1,216 @@
+"""Lab 8 (스케줄과 레시피): the source document's quick-start recipe, run on scikit-learn's digits.
+
+Recipe: ``SGD(momentum=0.9, nesterov=True)``, lr 0.01 at batch 64 (linear rule for other batch sizes), weight decay
+1e-4 on weights only (biases and BatchNorm parameters excluded), a few epochs of linear warmup, then cosine decay,
+with the scheduler stepped once per optimizer step. The lab compares it with a constant learning rate and shows what
+a large learning rate does in the first steps without warmup.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+
+from . import datasets, training, widgets
+from .batch_scaling import scale_lr_linear
+from .optimizer import SGD
+from .param_groups import decay_param_groups
+from .plotting import finite_ylim, plain_log_ticks, use_korean_font
+from .schedules import WarmupCosineLR
+
+BASE_LR, BASE_BATCH, WEIGHT_DECAY, MOMENTUM = 0.01, 64, 1e-4, 0.9
+EPOCHS, WARMUP_EPOCHS = 20, 3
+WARMUP_COSINE, CONSTANT = "warmup_cosine", "constant"
+SCHEDULES = (("워밍업 + 코사인 감쇠", WARMUP_COSINE), ("워밍업 + 고정 학습률", CONSTANT))
+SCHEDULE_NAMES = {value: label for label, value in SCHEDULES}
+BATCH_SIZES = (16, 32, 64, 128, 256)
+# The "large learning rate" of the warmup experiment: 200× the recipe's, where the first steps visibly spike.
+LARGE_LR = 2.0
+
+
+def _check_lr(lr) -> float:
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not (math.isfinite(lr) and lr > 0):
+        raise ValueError(f"학습률은 0보다 큰 유한한 수여야 합니다 (받은 값: {lr!r}).")
+    return float(lr)
+
+
+def _check_choice(value, allowed, what: str):
+    if value not in allowed:
+        raise ValueError(f"{what}은(는) {list(allowed)} 중 하나여야 합니다 (받은 값: {value!r}).")
+    return value
+
+
+def _check_warmup(warmup_epochs, epochs: int) -> int:
+    if isinstance(warmup_epochs, bool) or not isinstance(warmup_epochs, int) or not (0 <= warmup_epochs < epochs):
+        raise ValueError(f"워밍업 에폭 수는 0 이상 {epochs} 미만의 정수여야 합니다 (받은 값: {warmup_epochs!r}).")
+    return warmup_epochs
+
+
+@lru_cache(maxsize=1)
+def digits_split() -> datasets.Split:
+    return datasets.digits(seed=0)
+
+
+def recipe_model(seed: int = 0) -> nn.Sequential:
+    """Chapter 8's model: Linear(64, 128) - BatchNorm - ReLU - Linear(128, 10)."""
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(64, 128), nn.BatchNorm1d(128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def steps_per_epoch(batch_size: int) -> int:
+    """Full mini-batches per pass over the training set (``training.batches`` reshuffles instead of a short batch)."""
+    return len(digits_split().x_train) // batch_size
+
+
+def recipe_lr(base_lr: float, batch_size: int) -> float:
+    """The recipe's lr is quoted at batch 64: scale it by the linear rule (a starting point to compare, not an answer)."""
+    return scale_lr_linear(_check_lr(base_lr), BASE_BATCH, batch_size)
+
+
+def recipe_optimizer(model: nn.Module, lr: float) -> SGD:
+    """SGD(momentum 0.9, Nesterov) with weight decay 1e-4 on weights only (``decay_param_groups``)."""
+    return SGD(decay_param_groups(model, WEIGHT_DECAY), lr=lr, momentum=MOMENTUM, nesterov=True)
+
+
+def make_scheduler(optimizer, schedule: str, warmup_steps: int, total_steps: int):
+    """Warmup then cosine (the core's ``WarmupCosineLR``), or the same linear warmup then a constant lr."""
+    if _check_choice(schedule, SCHEDULE_NAMES, "스케줄") == WARMUP_COSINE:
+        return WarmupCosineLR(optimizer, warmup_steps=warmup_steps, total_steps=total_steps)
+    if warmup_steps == 0:
+        return None
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: min(1.0, (step + 1) / warmup_steps))
+
+
+@dataclass(frozen=True)
+class RecipeRun:
+    base_lr: float
+    lr: float
+    batch_size: int
+    warmup_steps: int
+    schedule: str
+    log: training.TrainLog
+
+    @property
+    def label(self) -> str:
+        return f"{SCHEDULE_NAMES[self.schedule]}, η={self.lr:.3g}, 배치 {self.batch_size}, 워밍업 {self.warmup_steps} 스텝"
+
+
+@lru_cache(maxsize=64)
+def run_recipe(base_lr: float = BASE_LR, warmup_epochs: int = WARMUP_EPOCHS, schedule: str = WARMUP_COSINE,
+               batch_size: int = BASE_BATCH, epochs: int = EPOCHS) -> RecipeRun:
+    """Train the recipe for ``epochs`` epochs; validation accuracy once per epoch. Cached by arguments."""
+    _check_choice(batch_size, BATCH_SIZES, "배치 크기")
+    _check_warmup(warmup_epochs, epochs)
+    lr = recipe_lr(base_lr, batch_size)
+    split = digits_split()
+    per_epoch = steps_per_epoch(batch_size)
+    total, warmup = epochs * per_epoch, warmup_epochs * per_epoch
+    model = recipe_model()
+    optimizer = recipe_optimizer(model, lr)
+    scheduler = make_scheduler(optimizer, schedule, warmup, total)
+    log = training.train(model, optimizer, training.batches(split, batch_size, total, seed=0), scheduler=scheduler,
+                         val=(split.x_val, split.y_val), eval_every=per_epoch)
+    return RecipeRun(float(base_lr), lr, batch_size, warmup, schedule, log)
+
+
+def final_accuracy(run: RecipeRun) -> float | None:
+    return None if run.log.diverged or not run.log.val_accuracies else run.log.val_accuracies[-1]
+
+
+def first_steps_peak(run: RecipeRun, steps: int = 60) -> float:
+    """The largest training loss in the first ``steps`` steps (inf if the run diverged there)."""
+    head = run.log.losses[:steps]
+    return max((v if math.isfinite(v) else math.inf) for v in head)
+
+
+def _draw_runs(runs: list[tuple[RecipeRun, str, str]], title_suffix: str = "") -> Figure:
+    """Three axes: the lr actually used per step, training loss (moving average), validation accuracy per epoch."""
+    use_korean_font()
+    fig = Figure(figsize=(11, 3.4))
+    ax_lr, ax_loss, ax_acc = fig.subplots(1, 3)
+    for run, color, label in runs:
+        log = run.log
+        ax_lr.plot(log.lrs, color=color, label=label)
+        finite = [v for v in log.losses if math.isfinite(v)]
+        ax_loss.plot(training.moving_average(finite, 10) if finite else [], color=color, label=label)
+        ax_acc.plot(log.eval_steps, log.val_accuracies, color=color, marker=".", label=label)
+    ax_lr.set_title("스텝마다 실제로 쓴 학습률")
+    ax_lr.set_xlabel("스텝")
+    ax_lr.set_ylabel("학습률")
+    ax_lr.set_ylim(bottom=0)
+    ax_lr.legend(fontsize=8)
+    ax_loss.set_title("학습 손실 (10 스텝 이동 평균)" + title_suffix)
+    ax_loss.set_xlabel("스텝")
+    ax_loss.set_yscale("log")
+    plain_log_ticks(ax_loss, "y")
+    finite_ylim(ax_loss, [v for run, _, _ in runs for v in run.log.losses], cap=100.0)
+    ax_acc.set_title("검증 정확도 (에폭마다)")
+    ax_acc.set_xlabel("스텝")
+    ax_acc.set_ylim(0, 1.02)
+    fig.tight_layout()
+    return fig
+
+
+def render_schedule_comparison(base_lr: float = BASE_LR) -> tuple[Figure, str]:
+    """The recipe (warmup + cosine) against warmup + constant lr, same everything else."""
+    cosine = run_recipe(base_lr, WARMUP_EPOCHS, WARMUP_COSINE)
+    constant = run_recipe(base_lr, WARMUP_EPOCHS, CONSTANT)
+    fig = _draw_runs([(constant, "tab:gray", SCHEDULE_NAMES[CONSTANT]), (cosine, "tab:blue", SCHEDULE_NAMES[WARMUP_COSINE])])
+    parts = [f"{SCHEDULE_NAMES[r.schedule]}: 마지막 에폭 손실 {sum(r.log.losses[-21:]) / 21:.4f}, 검증 정확도 "
+             f"{final_accuracy(r):.1%}" for r in (constant, cosine)]
+    return fig, " / ".join(parts)
+
+
+def render_warmup_spike(base_lr: float = LARGE_LR, steps: int = 60) -> tuple[Figure, str]:
+    """A large lr with and without warmup: per-step training loss of the first ``steps`` steps, and what follows."""
+    cold = run_recipe(base_lr, 0, WARMUP_COSINE)
+    warm = run_recipe(base_lr, WARMUP_EPOCHS, WARMUP_COSINE)
+    use_korean_font()
+    fig = Figure(figsize=(9.5, 3.5))
+    left, right = fig.subplots(1, 2)
+    for run, color, label in ((cold, "tab:red", "워밍업 없음"), (warm, "tab:blue", f"워밍업 {WARMUP_EPOCHS} 에폭")):
+        head = run.log.losses[:steps]
+        left.plot(range(1, len(head) + 1), head, color=color, label=label)
+        right.plot(run.log.eval_steps, run.log.val_accuracies, color=color, marker=".", label=label)
+    left.set_yscale("log")
+    plain_log_ticks(left, "y")
+    finite_ylim(left, cold.log.losses[:steps] + warm.log.losses[:steps], cap=1e4)
+    left.set_title(f"처음 {steps} 스텝의 학습 손실 (η={base_lr:g})")
+    left.set_xlabel("스텝")
+    left.set_ylabel("손실 (로그 눈금)")
+    left.legend()
+    right.set_title("검증 정확도 (에폭마다)")
+    right.set_xlabel("스텝")
+    right.set_ylim(0, 1.02)
+    right.legend(loc="lower right")
+    fig.tight_layout()
+    text = (f"η={base_lr:g}, 처음 {steps} 스텝의 최대 손실: 워밍업 없음 {first_steps_peak(cold, steps):.2f}, "
+            f"워밍업 {first_steps_peak(warm, steps):.2f}")
+    return fig, text
+
+
+def render_recipe(base_lr: float = BASE_LR, warmup_epochs: int = WARMUP_EPOCHS, schedule: str = WARMUP_COSINE,
+                  batch_size: int = BASE_BATCH) -> tuple[Figure, str]:
+    """The panel: the chosen settings against the recipe itself (gray)."""
+    run = run_recipe(_check_lr(base_lr), warmup_epochs, schedule, batch_size)
+    reference = run_recipe()
+    fig = _draw_runs([(reference, "tab:gray", "레시피 (배치 64, η=0.01)"), (run, "tab:red", "선택한 설정")])
+    head = (f"{SCHEDULE_NAMES[schedule]}, 배치 {batch_size}, η={run.lr:.3g} (배치 64 기준 {base_lr:.3g}을 선형 규칙으로), "
+            f"워밍업 {warmup_epochs} 에폭: ")
+    if run.log.diverged:
+        return fig, head + f"발산했습니다 ({run.log.diverged_at}번째 스텝). 학습률을 낮추거나 워밍업을 늘려 보세요."
+    return fig, head + f"처음 60 스텝 최대 손실 {first_steps_peak(run):.2f}, 검증 정확도 {final_accuracy(run):.1%}"
+
+
+def recipe_panel() -> widgets.LivePanel:
+    return widgets.LivePanel(render_recipe, {
+        "base_lr": widgets.log_slider("기준 학습률 η (배치 64 기준)", BASE_LR, 1e-3, 10.0, steps_per_decade=4),
+        "warmup_epochs": widgets.int_slider("워밍업 에폭 수", WARMUP_EPOCHS, 0, 5),
+        "schedule": widgets.choice("스케줄", SCHEDULES, WARMUP_COSINE),
+        "batch_size": widgets.choice("배치 크기", [(str(b), b) for b in BATCH_SIZES], BASE_BATCH),
+    })
