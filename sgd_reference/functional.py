@@ -49,8 +49,9 @@ def _sgd_step(
 
     if weight_decay != 0:  # g ← g + λθ   (coupled L2: λθ goes through v below)
         if isinstance(weight_decay, Tensor) and weight_decay.requires_grad:
-            # torch's differentiable branch, kept so a requires_grad λ tensor behaves the same.
-            g = g.addcmul_(theta.clone(), weight_decay)
+            # torch's branch for a λ tensor that requires grad: same arithmetic (addcmul), but out of
+            # place, because torch's in-place addcmul_ would write into p.grad here.
+            g = g.addcmul(theta, weight_decay)
         else:
             g = g.add(theta, alpha=weight_decay)  # new tensor: p.grad stays as it was
 

@@ -19,9 +19,11 @@ __all__ = ["SGD"]
 
 # Device types on which foreach kernels are real fused loops (torch's default there is foreach).
 _FOREACH_DEVICES = frozenset({"cuda", "xpu", "mtia"})
-# On CPU torch defaults to its for-loop path. ``benchmarks/step_time.py`` measures both here; the
-# foreach path is op-for-op the same arithmetic (bit-identical), so the default is simply the faster.
-_FOREACH_ON_CPU_BY_DEFAULT = True
+# On CPU torch always defaults to its for-loop path. Both paths do the same arithmetic (bit-identical
+# θ and v), so with foreach=None we take the faster one, as measured by benchmarks/step_time.py:
+# for small tensors the per-tensor Python overhead dominates and foreach wins; for large ones foreach
+# only adds memory traffic (it materialises every intermediate before the next op), so the loop wins.
+_FOREACH_CPU_MAX_MEAN_NUMEL = 1 << 16
 
 
 class SGD(Optimizer):
@@ -46,8 +48,9 @@ class SGD(Optimizer):
     * ``fused=True`` → ``ValueError``: the fused kernel is one opaque C++ call, the opposite of a
       reference to read. ``fused=None``/``False`` are accepted.
     * ``differentiable=True`` → ``ValueError``: stepping is always done under ``torch.no_grad()``.
-    * ``foreach=None`` picks the ``torch._foreach_*`` path on CPU too (torch picks its for-loop path
-      there); both paths give bit-identical θ and v, see ``benchmarks/step_time.py`` for why.
+    * ``foreach=None`` on CPU picks the faster of the two exact paths: ``torch._foreach_*`` for groups
+      of small tensors (mean ≤ 65 536 elements), the for-loop otherwise (torch always loops on CPU).
+      Both give bit-identical θ and v; ``benchmarks/step_time.py`` measures why.
     * ``p.grad`` is never modified. (torch's foreach path with nesterov and no λ/maximize writes
       g + μv into ``p.grad``; its for-loop path does not.)
     """
@@ -172,11 +175,13 @@ def _use_foreach(foreach: bool | None, params: list[Tensor], grads: list[Tensor]
         return False  # foreach kernels don't take sparse tensors; the loop does the same ops
     if foreach is not None:
         return bool(foreach)
-    if _FOREACH_ON_CPU_BY_DEFAULT:
-        allowed = _FOREACH_DEVICES | {"cpu"}
-    else:
-        allowed = _FOREACH_DEVICES
-    return all(type(p) in (Tensor, torch.nn.Parameter) and p.device.type in allowed for p in params)
+    if not params or any(type(p) not in (Tensor, torch.nn.Parameter) for p in params):
+        return False
+    if all(p.device.type in _FOREACH_DEVICES for p in params):
+        return True  # torch's own default on accelerators
+    if all(p.device.type == "cpu" for p in params):
+        return sum(p.numel() for p in params) <= _FOREACH_CPU_MAX_MEAN_NUMEL * len(params)
+    return False
 
 
 def _group_by_device_and_dtype(params: list[Tensor]) -> list[list[int]]:

@@ -431,3 +431,17 @@ def test_loading_a_fused_torch_state_dict_is_refused_at_step_time():
 def test_fused_false_and_differentiable_false_are_accepted():
     opt = sr.SGD(make_params([(2,)]), lr=0.1, fused=False, differentiable=False)
     assert opt.defaults["fused"] is False
+
+
+@pytest.mark.parametrize("shapes", [[(300, 300), (3,)], [(8, 8)] * 20], ids=["large tensors: loop", "small: foreach"])
+def test_default_path_is_exact_for_large_and_small_tensors(shapes):
+    ours = make_params(shapes)
+    theirs = twin(ours)
+    our_opt = sr.SGD(ours, lr=0.1, momentum=0.9, weight_decay=1e-4, nesterov=True)
+    their_opt = torch.optim.SGD(theirs, lr=0.1, momentum=0.9, weight_decay=1e-4, nesterov=True)
+    gen = torch.Generator().manual_seed(0)
+    for _ in range(3):
+        set_same_grads(ours, theirs, gen)
+        our_opt.step()
+        their_opt.step()
+        assert_identical(ours, theirs, our_opt, their_opt)
