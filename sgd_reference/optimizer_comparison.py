@@ -222,7 +222,7 @@ def render_lr_sweep(steps: int = SWEEP_STEPS) -> tuple[Figure, str]:
     ax.set_xlabel("학습률 η (로그 눈금)")
     ax.set_ylabel("검증 정확도")
     ax.set_title(f"학습률 스윕: {steps} 스텝 뒤 검증 정확도 (x = 발산, 아래 막대 = 좋은 구간)")
-    ax.legend(loc="center left", fontsize=9)
+    ax.legend(loc="lower left", fontsize=9)
     fig.tight_layout()
     text = ", ".join(f"{NAMES[s.name]}: 최고 {s.best:.1%} (η={s.best_lr:g}), 최고에서 2%p 안의 구간 "
                      f"{min(s.good_lrs):g}~{max(s.good_lrs):g}" for s in sweeps)
