@@ -200,7 +200,7 @@ def render_recipe(base_lr: float = BASE_LR, warmup_epochs: int = WARMUP_EPOCHS, 
     run = run_recipe(_check_lr(base_lr), warmup_epochs, schedule, batch_size)
     reference = run_recipe()
     fig = _draw_runs([(reference, "tab:gray", "레시피 (배치 64, η=0.01)"), (run, "tab:red", "선택한 설정")])
-    head = (f"{SCHEDULE_NAMES[schedule]}, 배치 {batch_size}, η={run.lr:.3g} (배치 64 기준 {base_lr:.3g}을 선형 규칙으로), "
+    head = (f"{SCHEDULE_NAMES[schedule]}, 배치 {batch_size}, η={run.lr:.3g} (= 배치 64 기준 {base_lr:.3g} × {batch_size}/64), "
             f"워밍업 {warmup_epochs} 에폭: ")
     if run.log.diverged:
         return fig, head + f"발산했습니다 ({run.log.diverged_at}번째 스텝). 학습률을 낮추거나 워밍업을 늘려 보세요."

@@ -125,3 +125,13 @@ def test_small_cnn_groups_three_weights_for_decay_and_five_bias_or_bn_tensors_wi
 def test_small_cnn_runs_on_digit_images():
     out = de.small_cnn()(torch.zeros(4, 1, 8, 8))
     assert out.shape == (4, 10)
+
+
+def test_panel_claims_decoupled_keeps_a_larger_norm_with_momentum_and_matches_coupled_without():
+    coupled = de.train_noisy_task(1e-2, 0.9, de.COUPLED)
+    decoupled = de.train_noisy_task(1e-2, 0.9, de.DECOUPLED)
+    assert decoupled.weight_norms[-1] > coupled.weight_norms[-1] * 1.2
+    plain_coupled = de.train_noisy_task(1e-2, 0.0, de.COUPLED)
+    plain_decoupled = de.train_noisy_task(1e-2, 0.0, de.DECOUPLED)
+    assert plain_decoupled.weight_norms == pytest.approx(plain_coupled.weight_norms, rel=1e-4)
+    assert plain_decoupled.val_accuracies == pytest.approx(plain_coupled.val_accuracies, abs=2e-3)
