@@ -2,7 +2,7 @@
 
 A mini-batch gradient is an average of ``B`` per-sample gradients, so its variance around the full gradient shrinks
 like 1/B. We sample batches *without* replacement (what a shuffled ``DataLoader`` does), so the exact law carries the
-finite-population correction: E‖g_B − ḡ‖² = (N − B)/(N − 1) · σ²/B, where σ² = mean_i ‖g_i − ḡ‖² over the N samples.
+finite-population correction: E‖g_B - ḡ‖² = (N - B)/(N - 1) · σ²/B, where σ² = mean_i ‖g_i - ḡ‖² over the N samples.
 Least squares gives per-sample gradients in closed form, so σ² is computed exactly, not estimated.
 """
 
@@ -34,12 +34,12 @@ def _check_batch_size(batch_size, num_samples: int) -> int:
 # --- the 1/B law ---------------------------------------------------------------------------------------------------
 
 def per_sample_gradients(x: torch.Tensor, y: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-    """Row i is ∇_w of ℓ_i(w) = ½(x_i·w − y_i)², i.e. (x_i·w − y_i) x_i. Shape (N, d)."""
+    """Row i is ∇_w of ℓ_i(w) = ½(x_i·w - y_i)², i.e. (x_i·w - y_i) x_i. Shape (N, d)."""
     return (x @ w - y).unsqueeze(1) * x
 
 
 def noise_theory(sigma2: float, batch_size, num_samples: int, replacement: bool = False):
-    """E‖g_B − ḡ‖²: σ²/B with replacement, (N − B)/(N − 1)·σ²/B without (exact for sampling without replacement)."""
+    """E‖g_B - ḡ‖²: σ²/B with replacement, (N - B)/(N - 1)·σ²/B without (exact for sampling without replacement)."""
     if replacement:
         return sigma2 / batch_size
     return (num_samples - batch_size) / (num_samples - 1) * sigma2 / batch_size
@@ -74,7 +74,7 @@ def measure_gradient_noise(batch_sizes=BATCH_SIZES, num_batches: int = 2000, rep
 
 
 def loglog_slope(batch_sizes, values) -> float:
-    """Least-squares slope of log(values) against log(B): −1 for a pure 1/B law."""
+    """Least-squares slope of log(values) against log(B): -1 for a pure 1/B law."""
     lx = torch.tensor([math.log(b) for b in batch_sizes], dtype=torch.float64)
     ly = torch.tensor([math.log(v) for v in values], dtype=torch.float64)
     lx, ly = lx - lx.mean(), ly - ly.mean()
@@ -85,14 +85,14 @@ def render_noise(result: dict | None = None, highlight: int | None = None) -> tu
     """Log-log plot of measured mini-batch gradient variance against B, with σ²/B and the matching exact theory."""
     result = measure_gradient_noise() if result is None else result
     sizes, measured, n = result["batch_sizes"], result["measured"], result["num_samples"]
-    fig = Figure(figsize=(6.5, 4), layout="constrained")
+    fig = Figure(figsize=(7.5, 4.2), layout="constrained")
     ax = fig.add_subplot()
     fine = sorted(set(torch.logspace(0, math.log10(max(sizes)), 60).tolist() + sizes))
     ax.plot(fine, [result["sigma2"] / b for b in fine], color="gray", ls="--", lw=1,
-            label="σ²/B (복원 추출, 또는 N이 무한할 때)")
+            label=r"$\sigma^2/B$ (복원 추출, 또는 N이 무한할 때)")
     if not result["replacement"]:
         ax.plot(fine, [noise_theory(result["sigma2"], b, n) for b in fine], color="black", lw=1.2,
-                label="(N−B)/(N−1)·σ²/B (비복원 추출 이론)")
+                label=r"$(N-B)/(N-1)\cdot\sigma^2/B$ (비복원 추출 이론)")
     ax.plot(sizes, measured, "o", color="tab:red", label=f"측정값 (배치 {result['num_batches']}개 평균)")
     if highlight is not None:
         ax.plot([highlight], [noise_theory(result["sigma2"], highlight, n, result["replacement"])], "s", ms=11,
@@ -100,12 +100,12 @@ def render_noise(result: dict | None = None, highlight: int | None = None) -> tu
     ax.set_xscale("log")
     ax.set_yscale("log")
     plain_log_ticks(ax)
-    how = "복원 추출" if result["replacement"] else "비복원 추출 (셔플한 DataLoader와 같음)"
-    ax.set(title=f"미니배치 기울기의 분산 E‖g_B − ḡ‖² ({how}, N={n})", xlabel="배치 크기 B",
-           ylabel="분산 (로그 눈금)")
+    how = "복원 추출" if result["replacement"] else "비복원 추출"
+    ax.set(title=f"미니배치 기울기의 잡음: {how}, N={n}", xlabel="배치 크기 B",
+           ylabel=r"분산 $E\|g_B - \bar{g}\|^2$ (로그 눈금)")
     ax.legend(fontsize=8)
     ratio = [m / t for m, t in zip(measured, result["theory"])]
-    text = (f"σ² = {result['sigma2']:.3f}, 로그-로그 기울기 {loglog_slope(sizes, measured):.3f} (1/B 법칙이면 −1), "
+    text = (f"σ² = {result['sigma2']:.3f}, 로그-로그 기울기 {loglog_slope(sizes, measured):.3f} (1/B 법칙이면 -1), "
             f"측정값/이론값 {min(ratio):.3f} ~ {max(ratio):.3f}")
     return fig, text
 
@@ -169,7 +169,7 @@ def render_scaling(runs: list[dict] | None = None) -> tuple[Figure, str]:
     values = []
     for run, color in zip(runs, colors):
         log = run["log"]
-        label = run["label"] + (" — 발산" if log.diverged or (log.val_losses and log.val_losses[-1] > log.losses[0])
+        label = run["label"] + (" (발산)" if log.diverged or (log.val_losses and log.val_losses[-1] > log.losses[0])
                                 else "")
         left.plot(_epoch_axis(run), log.val_losses, marker="o", color=color, label=label)
         right.plot(_epoch_axis(run), [100 * a for a in log.val_accuracies], marker="o", color=color, label=label)

@@ -97,7 +97,7 @@ def run(config: RunConfig = RunConfig()) -> training.TrainLog:
 
 
 def oscillation(log: training.TrainLog, skip: int = 50) -> float:
-    """Mean |loss_t+1 − loss_t| after the first ``skip`` steps: how much the loss jumps from step to step."""
+    """Mean |loss_t+1 - loss_t| after the first ``skip`` steps: how much the loss jumps from step to step."""
     losses = [v for v in log.losses[skip:] if math.isfinite(v)]
     if len(losses) < 2:
         return math.inf
@@ -167,15 +167,20 @@ def spot_spikes(config: RunConfig, spike_factor: float = 10.0) -> GradNormLogger
 _COLORS = ("black", "tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple")
 
 
-def _draw_runs(loss_ax, norm_ax, configs_and_labels) -> list[float]:
+def _mark_divergence(ax, log: training.TrainLog, color: str, cap: float, **kwargs) -> None:
+    """An x where the run stopped, clamped to the visible range (the last finite loss may be astronomically large)."""
+    finite = [v for v in log.losses if math.isfinite(v)]
+    ax.plot([log.diverged_at], [min(finite[-1], cap) if finite else cap], "x", color=color, ms=10, mew=2, **kwargs)
+
+
+def _draw_runs(loss_ax, norm_ax, configs_and_labels, loss_cap: float) -> list[float]:
     values = []
     for (config, label), color in zip(configs_and_labels, _COLORS):
         log = run(config)
-        shown = label + (" — 발산" if log.diverged else "")
+        shown = label + (" (발산)" if log.diverged else "")
         loss_ax.plot(range(len(log.losses)), log.losses, color=color, lw=1.1, label=shown)
         if log.diverged:
-            finite = [v for v in log.losses if math.isfinite(v)]
-            loss_ax.plot([log.diverged_at], [finite[-1] if finite else 0], "x", color=color, ms=10, mew=2)
+            _mark_divergence(loss_ax, log, color, loss_cap)
         norm_ax.plot(range(len(log.grad_norms)), log.grad_norms, color=color, lw=1.1, label=shown)
         values += log.losses
     norm_ax.set_yscale("log")
@@ -189,7 +194,7 @@ def render_comparison(configs_and_labels, title: str, loss_cap: float = 10.0) ->
     """Loss (left) and gradient norm (right) for a few labelled runs; a diverged run ends with an x."""
     fig = Figure(figsize=(10, 3.8), layout="constrained")
     loss_ax, norm_ax = fig.subplots(1, 2)
-    values = _draw_runs(loss_ax, norm_ax, configs_and_labels)
+    values = _draw_runs(loss_ax, norm_ax, configs_and_labels, loss_cap)
     finite_ylim(loss_ax, [min(v, loss_cap) for v in values if math.isfinite(v)] + [0.0])
     loss_ax.set_title(title)
     norm_ax.set_title("기울기 노름이 먼저 알려 줍니다")
@@ -289,9 +294,7 @@ def render_diagnosis(run_1: str = "", run_2: str = "", run_3: str = "", run_4: s
         ax.plot(range(len(log.losses)), log.losses, color="tab:blue", lw=1, label="학습 손실")
         ax.plot(log.eval_steps, log.val_losses, "o-", color="tab:orange", ms=3, label="검증 손실")
         if log.diverged:
-            finite = [v for v in log.losses if math.isfinite(v)]
-            ax.plot([log.diverged_at], [finite[-1] if finite else 0], "x", color="tab:red", ms=10, mew=2,
-                    label="NaN/inf")
+            _mark_divergence(ax, log, "tab:red", 10.0, label="멈춤 (손실 폭발)")
         finite_ylim(ax, [min(v, 10.0) for v in log.losses + log.val_losses if math.isfinite(v)] + [0.0])
         ax.set(title=f"실행 {i}", xlabel="스텝", ylabel="손실")
         ax.legend(fontsize=8)

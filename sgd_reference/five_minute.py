@@ -72,10 +72,10 @@ def probe_inputs(num_samples: int = 8192, seed: int = 12345) -> torch.Tensor:
 
 @torch.no_grad()
 def expected_random_label_loss(model: nn.Module, x: torch.Tensor) -> float:
-    """Expected cross-entropy when labels are uniform and independent of ``x``: mean over inputs of mean_k(−log p_k).
+    """Expected cross-entropy when labels are uniform and independent of ``x``: mean over inputs of mean_k(-log p_k).
 
     Averaging over the 10 possible labels exactly (instead of sampling them) removes label noise. By Gibbs'
-    inequality mean_k(−log p_k) ≥ ln 10 for every input, with equality only for the uniform prediction.
+    inequality mean_k(-log p_k) ≥ ln 10 for every input, with equality only for the uniform prediction.
     """
     return float(-torch.log_softmax(model(x), dim=1).mean())
 
@@ -183,7 +183,7 @@ def render_seeds(rows: list[dict]) -> tuple[Figure, str]:
     left.set_ylim(min(last + [LN10]) - 0.05, max(last + [LN10]) + 0.05)
     left.set(title="20스텝째 학습 손실: 시드마다 순위가 바뀝니다", ylabel="마지막 스텝의 손실")
     right.axhline(0, color="black", lw=1)
-    right.set(title="새 무작위 데이터의 기대 손실 − ln 10 (항상 ≥ 0)", ylabel="기대 손실 − ln 10")
+    right.set(title="새 무작위 데이터의 기대 손실 - ln 10 (항상 ≥ 0)", ylabel="기대 손실 - ln 10")
     left.legend(fontsize=8)
     right.legend(fontsize=8)
     wins = {lr: sum(row["winner"] == lr for row in rows) for lr in lrs}
