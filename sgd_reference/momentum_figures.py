@@ -102,7 +102,8 @@ def render_momentum(lr: float | None = None, momentum: float | None = None, kapp
         text = (f"발산: 가파른 방향에서 ηL = {lr * big:.3g} 가 2 + 2μ = {2 + 2 * momentum:.3g} 를 넘습니다 "
                 f"(이 μ 에서 η 의 상한은 {limit:.3g}). 이론 배율 {theory:.3g} > 1.")
     else:
-        text = (f"η = {lr:.3g}, μ = {momentum:.3g}, κ = {kappa:.3g}: 측정 수렴률 {measured:.4f} (이론 {theory:.4f}). "
+        shown = f"{measured:.4f}" if math.isfinite(measured) else "없음(오차가 곧바로 0이 됨)"
+        text = (f"η = {lr:.3g}, μ = {momentum:.3g}, κ = {kappa:.3g}: 측정 수렴률 {shown} (이론 {theory:.4f}). "
                 f"최적 (η*, μ*) 의 이론값 (√κ-1)/(√κ+1) = {best:.4f}, 경사 하강법의 최선 (κ-1)/(κ+1) = {gd_theory:.4f}.")
     return fig, text
 

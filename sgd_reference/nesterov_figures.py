@@ -27,10 +27,10 @@ SCHEDULE_FACTOR = 0.1  # the step schedule: η becomes η·0.1 at the change ste
 
 
 def form_differences(lrs, momentum: float, kappa: float, x0=X0) -> np.ndarray:
-    """Relative difference max|φ_t - (θ_t - η_t μ v_t)| / max|φ_t| per step (float64; NaN once both blow up).
+    """Relative difference max|φ_t - (θ_t - η_t μ v_t)| per step (float64; NaN once both blow up).
 
-    Relative to the largest of |θ_t|, |ημv_t|, |φ_t| (the numbers in the subtraction), so a run that shrinks to
-    1e-10 or grows to 1e30 is compared at its own scale, where float64 roundoff is ~1e-16.
+    Relative to the largest |θ|, |ημv|, |φ| seen so far (the numbers the roundoff comes from), so a run that grows
+    to 1e30 is compared at its own scale and one that lands exactly on 0 is not divided by 0; float64 gives ~1e-16.
 
     ``lrs`` holds η for each step; θ_t, v_t come from the look-ahead form, φ_t from ``nesterov=True``, and each
     θ_t is mapped with the η of the step that produced it (the core's test does the same).
@@ -44,19 +44,27 @@ def form_differences(lrs, momentum: float, kappa: float, x0=X0) -> np.ndarray:
         return lam * theta
 
     look = nv.lookahead_nesterov_trajectory(grad, theta0, lrs, momentum, len(lrs))
-    torch_form = nv.pytorch_nesterov_trajectory(grad, theta0, lrs, momentum, len(lrs))
+    # μ = 0: both forms are gradient descent (torch refuses nesterov=True without momentum).
+    torch_iterate = nv.pytorch_nesterov_trajectory if momentum > 0 else nv.heavy_ball_trajectory
+    torch_form = torch_iterate(grad, theta0, lrs, momentum, len(lrs))
     diffs = [0.0]  # t = 0: both start at x0 with v = 0
+    scale = float(theta0.abs().max())
     for t in range(1, len(lrs) + 1):
         mapped = nv.lookahead_to_pytorch(look.params[t], look.velocities[t], lrs[t - 1], momentum)
         phi = torch_form.params[t]
         # The scale of the numbers in the subtraction θ - ημv: roundoff is relative to the largest of them.
         step_term = lrs[t - 1] * momentum * look.velocities[t]
-        scale = max(float(look.params[t].abs().max()), float(step_term.abs().max()), float(phi.abs().max()))
+        scale = max(scale, float(look.params[t].abs().max()), float(step_term.abs().max()), float(phi.abs().max()))
         if not math.isfinite(scale):
             diffs.append(math.nan)  # both forms blew up: nothing left to compare
         else:
             diffs.append(float((mapped - phi).abs().max()) / scale if scale > 0 else 0.0)
     return np.array(diffs)
+
+
+def _rate_text(measured: float) -> str:
+    """A measured rate, or why there is none (the error hit exactly 0, e.g. ηL = 1 lands in one step)."""
+    return f"{measured:.4f}" if math.isfinite(measured) else "없음(오차가 곧바로 0이 됨)"
 
 
 def _check(lr: float, momentum: float, kappa: float, change_step: int, steps: int) -> None:
@@ -125,7 +133,7 @@ def render_nesterov(lr: float = 0.5, momentum: float = 0.9, kappa: float = 100.0
         if runs[method].grew or theory[method] >= 1:
             parts.append(f"{names[method]}: 발산 (이론 배율 {theory[method]:.3g} > 1)")
         else:
-            parts.append(f"{names[method]} 측정 수렴률 {measured[method]:.4f} (이론 {theory[method]:.4f})")
+            parts.append(f"{names[method]} 측정 수렴률 {_rate_text(measured[method])} (이론 {theory[method]:.4f})")
     parts.append(f"두 네스테로프 형태의 최대 상대 차이: 학습률 일정 {max_constant:.1e}, "
                  f"스텝 {change_step}에서 학습률을 바꾸면 {max_scheduled:.1e}")
     return fig, ". ".join(parts) + "."

@@ -144,7 +144,9 @@ def run(method: str, curvatures: float | Sequence[float], x0: Sequence[float], l
         return lam_t * theta  # ∇f(x) = Λx
 
     theta0 = torch.tensor(start, dtype=torch.float64)
-    iterate = _nesterov.pytorch_nesterov_trajectory if method == "nesterov" else _nesterov.heavy_ball_trajectory
+    # With μ = 0 Nesterov is plain gradient descent; torch (and the core) refuse nesterov=True with μ = 0.
+    nesterov = method == "nesterov" and momentum > 0
+    iterate = _nesterov.pytorch_nesterov_trajectory if nesterov else _nesterov.heavy_ball_trajectory
     trajectory = iterate(grad, theta0, lr, float(momentum), steps)
     points = trajectory.params.numpy().copy()
 

@@ -138,3 +138,21 @@ def test_change_step_at_the_end_means_no_difference():
 
 def test_pytorch_buffer_form_is_polyaks_heavy_ball():
     assert mf.heavy_ball_identity(0.5, 0.9, 100.0, 50) < 1e-13
+
+
+@pytest.mark.parametrize("values", [dict(lr=0.01, momentum=0.0, kappa=1.0, change_step=0),
+                                    dict(lr=10.0, momentum=0.99, kappa=1000.0, change_step=150)])
+def test_nesterov_panel_survives_slider_corners(values):
+    panel = nf.nesterov_panel()
+    panel.set(**values)
+    assert panel.last_error is None
+    assert_readable(panel.last_figure)
+
+
+@pytest.mark.parametrize("values", [dict(lr=0.01, momentum=0.0, kappa=1.0, steps=10),
+                                    dict(lr=10.0, momentum=0.99, kappa=1000.0, steps=300)])
+def test_momentum_panel_survives_slider_corners(values):
+    panel = mf.momentum_panel()
+    panel.set(**values)
+    assert panel.last_error is None
+    assert_readable(panel.last_figure)

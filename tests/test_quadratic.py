@@ -103,3 +103,8 @@ def test_step_schedule_drops_the_lr_at_the_change_step():
 def test_bad_input_gets_a_korean_value_error(bad):
     with pytest.raises(ValueError, match="[가-힣]"):
         bad()
+
+
+def test_nesterov_without_momentum_is_gradient_descent():
+    gd = q.run("gd", (0.1, 1.0), (1.0, 1.0), 0.5, 10)
+    assert np.array_equal(q.run("nesterov", (0.1, 1.0), (1.0, 1.0), 0.5, 10, 0.0).points, gd.points)
