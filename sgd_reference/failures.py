@@ -218,6 +218,7 @@ MOMENTUM_RUNS = tuple((RunConfig(momentum=mu), f"μ={mu:g}") for mu in (0.85, 0.
 LOGGING_RUNS = (
     (RunConfig(), "정상"),
     (RunConfig(lr_spike_at=40), "40스텝부터 η×10"),
+    (RunConfig(lr_spike_at=40, clip=True), "40스텝부터 η×10 + 클리핑"),
     (RunConfig(momentum=0.99), "μ=0.99"),
 )
 

@@ -55,6 +55,12 @@ def test_grad_norm_rises_after_a_mid_run_lr_spike_before_the_loss_explodes():
     assert f.spot_spikes(RunConfig(lr_spike_at=40)).spikes[-1] == spiked.diverged_at
 
 
+def test_clipping_a_mid_run_lr_spike_keeps_it_finite_but_the_loss_keeps_jumping():
+    clipped = f.run(RunConfig(lr_spike_at=40, clip=True))
+    assert not clipped.diverged
+    assert f.oscillation(clipped) > 10 * f.oscillation(f.run(RunConfig()))
+
+
 def test_the_four_diagnosis_runs_show_the_symptom_of_their_cause():
     logs = {cause: f.run(config) for config, cause in f.DIAGNOSIS_RUNS}
     slow = logs["D"]
