@@ -191,6 +191,29 @@ def render_scaling(runs: list[dict] | None = None) -> tuple[Figure, str]:
     return fig, " | ".join(parts)
 
 
+def step_jumpiness(losses) -> float:
+    """Mean |loss_t+1 - loss_t|: how jagged a training-loss curve is from one step to the next."""
+    return sum(abs(b - a) for a, b in zip(losses, losses[1:])) / max(1, len(losses) - 1)
+
+
+def render_step_noise(batch_sizes=(8, 128), epochs: int = 2, window: int = 20) -> tuple[Figure, str]:
+    """Per-step training loss for a small and a large batch (same lr, same samples seen), with moving averages."""
+    fig = Figure(figsize=(10, 3.6), layout="constrained")
+    axes = fig.subplots(1, len(batch_sizes), sharey=True)
+    parts = []
+    for ax, b, color in zip(axes, batch_sizes, ("tab:red", "tab:blue")):
+        log = _default_task_run(b, BASE_LR, epochs)
+        steps_per_epoch = SCALING_TRAIN // b
+        x = [(s + 1) / steps_per_epoch for s in range(len(log.losses))]
+        ax.plot(x, log.losses, color=color, lw=0.7, alpha=0.6, label="스텝마다의 학습 손실")
+        ax.plot(x, training.moving_average(log.losses, min(window, len(log.losses))), color="black", lw=1.6,
+                label=f"이동 평균 ({min(window, len(log.losses))}스텝)")
+        ax.set(title=f"배치 크기 B={b} ({len(log.losses)}스텝)", xlabel="에폭", ylabel="학습 손실")
+        ax.legend(fontsize=8)
+        parts.append(f"B={b}: 스텝 간 손실 변화 평균 {step_jumpiness(log.losses):.3f}")
+    return fig, f"같은 η={BASE_LR:g}, {epochs}에폭 — " + ", ".join(parts)
+
+
 # --- gradient accumulation == one large batch ------------------------------------------------------------------------
 
 def full_batch_gradients(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> list:

@@ -53,6 +53,13 @@ def test_linear_scaling_doubling_lr_with_the_batch_tracks_the_baseline_better_th
     assert abs(x2 - base) < abs(kept - base) and abs(x15 - base) < abs(kept - base)
 
 
+def test_a_small_batch_gives_a_more_jagged_training_loss_curve_than_a_large_one():
+    small, large = bn._default_task_run(8, bn.BASE_LR, 2), bn._default_task_run(128, bn.BASE_LR, 2)
+    assert bn.step_jumpiness(small.losses) > 2 * bn.step_jumpiness(large.losses)
+    fig, text = bn.render_step_noise()
+    assert len(fig.axes) == 2 and all(HANGUL.search(ax.get_title()) for ax in fig.axes) and "B=8" in text
+
+
 def test_accumulated_micro_batches_give_the_large_batch_update_up_to_rounding():
     result = bn.accumulation_check(batch_size=256, micro_batch_size=32)
     assert result["steps"] == 8
