@@ -53,7 +53,11 @@ def digits(seed: int = 0, val_fraction: float = 0.25) -> Split:
     n_val = int(round(len(x) * val_fraction))
     val_idx, train_idx = order[:n_val], order[n_val:]
     mean = x[train_idx].mean(dim=0)
-    std = x[train_idx].std(dim=0).clamp_min(1e-6)  # constant border pixels have zero spread
+    std = x[train_idx].std(dim=0)
+    # Border pixels that never light up in training have zero spread: leave them unscaled (as scikit-learn's
+    # StandardScaler does). Dividing by a tiny epsilon instead would turn one lit pixel in a validation image into
+    # a feature of about 1e6 and dominate the validation loss.
+    std = torch.where(std > 0, std, torch.ones_like(std))
     x = (x - mean) / std
     return Split(x[train_idx], y[train_idx], x[val_idx], y[val_idx])
 

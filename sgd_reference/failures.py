@@ -54,8 +54,8 @@ class RunConfig:
 @functools.lru_cache(maxsize=4)
 def digits_split(train_size: int | None = None) -> datasets.Split:
     split = datasets.digits(seed=0)
-    # A pixel that is constant in the training images gets std 1e-6 in ``datasets.digits``, so a validation image
-    # that lights it has a feature of ~1e6. The model cannot have learned anything from such a pixel: zero it.
+    # A pixel that never lights up in the training images carries nothing the model could have learned: zero it in
+    # the validation images too, so one unusual image cannot swing the validation loss.
     constant = split.x_train.abs().amax(dim=0) == 0
     split = datasets.Split(split.x_train, split.y_train, split.x_val.masked_fill(constant, 0.0), split.y_val)
     if train_size is None:

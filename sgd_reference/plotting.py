@@ -33,7 +33,7 @@ def korean_font_path() -> Path:
     return path
 
 
-def use_korean_font() -> str:
+def use_korean_font() -> None:
     """Make matplotlib draw Hangul, and ASCII minus signs (NanumGothic has no U+2212). Safe to call repeatedly."""
     path = korean_font_path()
     # Register by file, not by name: a system NanumGothic (Debian fonts-nanum) may or may not be in matplotlib's cache.
@@ -43,7 +43,6 @@ def use_korean_font() -> str:
     mpl.rcParams["axes.unicode_minus"] = False
     # Mathtext would otherwise fall back to DejaVu for glyphs and still look fine; keep it consistent with the text.
     mpl.rcParams["mathtext.fontset"] = "dejavusans"
-    return KOREAN_FONT_FAMILY
 
 
 def format_number(value: float) -> str:

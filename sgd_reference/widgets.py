@@ -9,11 +9,12 @@ whose control values they set.
 from __future__ import annotations
 
 import html
+import io
 import math
 from typing import Callable, Mapping
 
 import ipywidgets as widgets
-from IPython.display import clear_output, display
+from IPython.display import Image, clear_output, display
 from matplotlib.figure import Figure
 
 Render = Callable[..., "tuple[Figure | None, str]"]
@@ -56,6 +57,13 @@ def choice(description: str, options, value=None) -> widgets.Dropdown:
 
 def checkbox(description: str, value: bool = False) -> widgets.Checkbox:
     return widgets.Checkbox(value=value, description=description, style=_STYLE, indent=False)
+
+
+def display_figure(figure: Figure) -> None:
+    """Show a figure as a PNG whatever the matplotlib backend (a bare Figure needs `%matplotlib inline` otherwise)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=figure.dpi, bbox_inches="tight")
+    display(Image(data=buffer.getvalue(), format="png"))
 
 
 class LivePanel:
@@ -112,7 +120,7 @@ class LivePanel:
         with self.output:
             clear_output(wait=True)
             if figure is not None:
-                display(figure)
+                display_figure(figure)
 
     def _on_change(self, _change) -> None:
         self.update()
@@ -128,5 +136,5 @@ def show_static(render: Render, **values) -> None:
     """Draw the default run once, as a plain figure plus its summary: what the static site shows without a kernel."""
     figure, text = render(**values)
     if figure is not None:
-        display(figure)
+        display_figure(figure)
     print(text)

@@ -35,7 +35,7 @@ def test_korean_labels_minus_signs_and_log_ticks_draw_without_missing_glyphs():
 
 
 def test_font_is_registered_once_and_selected():
-    assert plotting.use_korean_font() == "NanumGothic"
+    plotting.use_korean_font()
     plotting.use_korean_font()
     ours = str(plotting.korean_font_path())
     assert [f.fname for f in matplotlib.font_manager.fontManager.ttflist].count(ours) == 1
