@@ -11,7 +11,6 @@ PORT ?= 8000
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
 .PHONY: all install system-deps vendor book test unit labs-test site-test lab serve notebooks sync-url bench clean
 
@@ -43,7 +42,7 @@ book: install vendor
 # --- tests ---
 test: install system-deps
 	$(PY) -m pytest tests --ignore=tests/site -q -p no:cacheprovider
-	$(PY) -m pytest --nbval labs --nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
+	$(PY) -m pytest --nbval labs --nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider -n 2 --dist loadfile
 	$(MAKE) book
 	$(PY) -m pytest tests/site -q -p no:cacheprovider
 
