@@ -19,7 +19,7 @@ os.environ.setdefault("PYTHONHASHSEED", "0")
 
 def execute(path: Path, timeout: int = 300) -> float:
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
