@@ -36,7 +36,7 @@ vendor:
 
 # --- the site ---
 book: install vendor
-	$(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
+	$(VENV)/bin/jupyter-book build . --all --warningiserror --nitpick --keep-going
 	$(PY) tools/check_links.py _build/html
 
 # --- tests ---
