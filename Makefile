@@ -36,6 +36,7 @@ vendor:
 
 # --- the site ---
 book: install vendor
+	rm -rf _build/html
 	$(VENV)/bin/jupyter-book build . --all --warningiserror --nitpick --keep-going
 	$(PY) tools/check_links.py _build/html
 
