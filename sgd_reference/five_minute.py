@@ -21,7 +21,7 @@ from .plotting import finite_ylim
 LN10 = math.log(10)
 NUM_FEATURES, NUM_CLASSES, BATCH_SIZE = 32, 10, 128
 RANDOM, LEARNABLE = "random", "learnable"
-DATA_MODES = ((f"문서 원본: 매 스텝 무작위", RANDOM), ("고정된 학습 가능한 과제", LEARNABLE))
+DATA_MODES = (("문서 원본: 매 스텝 무작위", RANDOM), ("고정된 학습 가능한 과제", LEARNABLE))
 _MODE_NAMES = {value: label for label, value in DATA_MODES}
 # The learnable task: a fixed training set drawn once, judged on held-out data (fast enough to rerun on a slider move).
 TASK_TRAIN, TASK_VAL, TASK_SEED = 2048, 2048, 0
@@ -188,7 +188,7 @@ def render_seeds(rows: list[dict]) -> tuple[Figure, str]:
     right.legend(fontsize=8)
     wins = {lr: sum(row["winner"] == lr for row in rows) for lr in lrs}
     floor = min(v for row in rows for v in row["heldout"].values())
-    text = (f"마지막 스텝 손실이 더 낮은 쪽: " + ", ".join(f"{_lr_label(lr)} {n}번" for lr, n in wins.items())
+    text = ("마지막 스텝 손실이 더 낮은 쪽: " + ", ".join(f"{_lr_label(lr)} {n}번" for lr, n in wins.items())
             + f" (시드 {len(rows)}개). 새 데이터의 기대 손실 최솟값 {floor:.4f} ≥ ln 10 = {LN10:.4f}")
     return fig, text
 

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import plotting, quadratic, widgets
-from .valley_figures import COLORS, draw_contours, draw_error, draw_path, new_figure
+from .valley_figures import COLORS, check_valley_settings, draw_contours, draw_error, draw_path, new_figure
 
 X0 = (-2.0, 0.6)
 PATH_STEPS = 60  # the path panel shows the first steps; the error panel shows all of them
@@ -27,17 +27,6 @@ def default_parameters(kappa: float = DEFAULT_KAPPA) -> tuple[float, float]:
     """(η*, μ*) for the valley with condition number κ: the panel starts at the optimum."""
     m, big = quadratic.valley_curvatures(kappa, LARGEST)
     return quadratic.optimal_momentum(big, m)
-
-
-def _check(lr: float, momentum: float, kappa: float, steps: int) -> None:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"학습률 η 는 0보다 큰 유한한 수여야 합니다 (받은 값: {lr!r}).")
-    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
-        raise ValueError(f"모멘텀 μ 는 0 이상 1 미만이어야 합니다 (받은 값: {momentum!r}).")
-    if isinstance(kappa, bool) or not isinstance(kappa, (int, float)) or not kappa >= 1:
-        raise ValueError(f"조건수 κ 는 1 이상이어야 합니다 (받은 값: {kappa!r}).")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
-        raise ValueError(f"스텝 수는 2 이상의 정수여야 합니다 (받은 값: {steps!r}).")
 
 
 def draw_stable_region(ax, lr: float, momentum: float, curvatures) -> None:
@@ -67,7 +56,7 @@ def render_momentum(lr: float | None = None, momentum: float | None = None, kapp
         best_lr, best_mu = default_parameters(kappa)
         lr = best_lr if lr is None else lr
         momentum = best_mu if momentum is None else momentum
-    _check(lr, momentum, kappa, steps)
+    check_valley_settings(lr, momentum, kappa, steps)
     m, big = quadratic.valley_curvatures(kappa, LARGEST)
     curv = (m, big)
     gd_lr = quadratic.gd_optimal_lr(big, m)

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from . import nesterov as nv
 from . import plotting, quadratic, widgets
-from .valley_figures import COLORS, LOG_FLOOR, draw_contours, draw_error, draw_path, new_figure
+from .valley_figures import COLORS, LOG_FLOOR, check_valley_settings, draw_contours, draw_error, draw_path, new_figure
 
 X0 = (-2.0, 0.6)
 XLIM, YLIM = (-2.4, 2.4), (-1.6, 1.6)
@@ -68,14 +68,7 @@ def _rate_text(measured: float) -> str:
 
 
 def _check(lr: float, momentum: float, kappa: float, change_step: int, steps: int) -> None:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"학습률 η 는 0보다 큰 유한한 수여야 합니다 (받은 값: {lr!r}).")
-    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
-        raise ValueError(f"모멘텀 μ 는 0 이상 1 미만이어야 합니다 (받은 값: {momentum!r}).")
-    if isinstance(kappa, bool) or not isinstance(kappa, (int, float)) or not kappa >= 1:
-        raise ValueError(f"조건수 κ 는 1 이상이어야 합니다 (받은 값: {kappa!r}).")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
-        raise ValueError(f"스텝 수는 2 이상의 정수여야 합니다 (받은 값: {steps!r}).")
+    check_valley_settings(lr, momentum, kappa, steps)
     if isinstance(change_step, bool) or not isinstance(change_step, int) or not 0 <= change_step <= steps:
         raise ValueError(f"학습률 변경 스텝은 0 이상 {steps} 이하의 정수여야 합니다 (받은 값: {change_step!r}).")
 

@@ -6,6 +6,8 @@ window or blow up (NaN) are clipped to a fixed window: the contours stay readabl
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -15,6 +17,18 @@ from .quadratic import Run, loss
 COLORS = {"gd": "#4c72b0", "heavy_ball": "#dd8452", "nesterov": "#55a868", "theory": "#333333"}
 # Floor for errors of exactly 0 on a log axis (e.g. η = 1/L reaches the minimum in one step).
 LOG_FLOOR = 1e-18
+
+
+def check_valley_settings(lr: float, momentum: float, kappa: float, steps: int) -> None:
+    """Korean errors for the slider values every valley figure takes (η, μ, κ, steps)."""
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
+        raise ValueError(f"학습률 η 는 0보다 큰 유한한 수여야 합니다 (받은 값: {lr!r}).")
+    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
+        raise ValueError(f"모멘텀 μ 는 0 이상 1 미만이어야 합니다 (받은 값: {momentum!r}).")
+    if isinstance(kappa, bool) or not isinstance(kappa, (int, float)) or not kappa >= 1:
+        raise ValueError(f"조건수 κ 는 1 이상이어야 합니다 (받은 값: {kappa!r}).")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
+        raise ValueError(f"스텝 수는 2 이상의 정수여야 합니다 (받은 값: {steps!r}).")
 
 
 def new_figure(width: float, height: float) -> Figure:
