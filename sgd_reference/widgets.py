@@ -17,6 +17,8 @@ import ipywidgets as widgets
 from IPython.display import Image, clear_output, display
 from matplotlib.figure import Figure
 
+from .plotting import use_korean_font
+
 Render = Callable[..., "tuple[Figure | None, str]"]
 
 _STYLE = {"description_width": "initial"}
@@ -108,6 +110,7 @@ class LivePanel:
         self.update()
 
     def update(self) -> None:
+        use_korean_font()  # before the figure exists: text picks its font when it is created
         try:
             figure, text = self.render(**self.values())
             self.last_error = None
@@ -134,6 +137,7 @@ class LivePanel:
 
 def show_static(render: Render, **values) -> None:
     """Draw the default run once, as a plain figure plus its summary: what the static site shows without a kernel."""
+    use_korean_font()
     figure, text = render(**values)
     if figure is not None:
         display_figure(figure)

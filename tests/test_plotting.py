@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import warnings
 
@@ -13,7 +14,8 @@ from sgd_reference import plotting
 
 
 def draw(fig: Figure) -> None:
-    fig.canvas.draw()
+    # A bare Figure's canvas.draw() renders nothing; saving a PNG really lays out every glyph.
+    fig.savefig(io.BytesIO(), format="png")
 
 
 def test_korean_labels_minus_signs_and_log_ticks_draw_without_missing_glyphs():
