@@ -42,7 +42,7 @@ book: install vendor
 
 # --- tests ---
 test: install system-deps
-	$(PY) -m pytest tests --ignore=tests/site -q -p no:cacheprovider
+	$(PY) -m pytest tests --ignore=tests/site -q -p no:cacheprovider -n 2
 	$(PY) -m pytest --nbval labs --nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider -n 2 --dist loadfile
 	$(MAKE) book
 	$(PY) -m pytest tests/site -q -p no:cacheprovider
