@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from sgd_reference import batch_noise as bn
+from sgd_reference.labs import batch_noise as bn
 
 HANGUL = re.compile(r"[가-힣]")
 

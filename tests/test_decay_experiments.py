@@ -8,7 +8,7 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from sgd_reference import decay_experiments as de
+from sgd_reference.labs import decay_experiments as de
 from sgd_reference.plotting import use_korean_font
 
 use_korean_font()

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from sgd_reference import failures as f
+from sgd_reference.labs import failures as f
 from sgd_reference.exercises import debugging as ex_debugging
-from sgd_reference.failures import RunConfig
+from sgd_reference.labs.failures import RunConfig
 
 HANGUL = re.compile(r"[가-힣]")
 

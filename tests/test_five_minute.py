@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch import nn
 
-from sgd_reference import five_minute as fm
+from sgd_reference.labs import five_minute as fm
 
 HANGUL = re.compile(r"[가-힣]")
 

@@ -8,11 +8,11 @@ import re
 import numpy as np
 import pytest
 
-from sgd_reference import learning_rate_figures as lrf
-from sgd_reference import momentum_figures as mf
-from sgd_reference import nesterov_figures as nf
-from sgd_reference import quadratic as q
-from sgd_reference.valley_figures import finite_axes_limits
+from sgd_reference.labs import learning_rate_figures as lrf
+from sgd_reference.labs import momentum_figures as mf
+from sgd_reference.labs import nesterov_figures as nf
+from sgd_reference.labs import quadratic as q
+from sgd_reference.labs.valley_figures import finite_axes_limits
 
 HANGUL = re.compile("[가-힣]")
 

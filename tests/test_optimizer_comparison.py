@@ -8,7 +8,7 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from sgd_reference import optimizer_comparison as oc
+from sgd_reference.labs import optimizer_comparison as oc
 from sgd_reference.optimizer import SGD
 from sgd_reference.plotting import use_korean_font
 

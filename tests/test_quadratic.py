@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from sgd_reference import quadratic as q
+from sgd_reference.labs import quadratic as q
 
 
 def test_gd_run_is_the_closed_form_one_minus_eta_l_to_the_t():

@@ -7,7 +7,7 @@ import math
 import pytest
 from matplotlib.figure import Figure
 
-from sgd_reference import recipe as rc
+from sgd_reference.labs import recipe as rc
 from sgd_reference.optimizer import SGD
 from sgd_reference.schedules import warmup_cosine_lr
 from sgd_reference.plotting import use_korean_font

@@ -15,8 +15,9 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from . import nesterov as nv
-from . import plotting, quadratic, widgets
+from .. import nesterov as nv
+from .. import plotting, widgets
+from . import quadratic
 from .valley_figures import COLORS, LOG_FLOOR, check_valley_settings, draw_contours, draw_error, draw_path, new_figure
 
 X0 = (-2.0, 0.6)

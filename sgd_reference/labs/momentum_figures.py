@@ -13,7 +13,8 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import plotting, quadratic, widgets
+from .. import plotting, widgets
+from . import quadratic
 from .valley_figures import COLORS, check_valley_settings, draw_contours, draw_error, draw_path, new_figure
 
 X0 = (-2.0, 0.6)
@@ -102,7 +103,7 @@ def heavy_ball_identity(lr: float, momentum: float, kappa: float = DEFAULT_KAPPA
     Polyak's heavy ball x_{t+1} = x_t - η∇f(x_t) + μ(x_t - x_{t-1}), on the valley, in float64."""
     import torch
 
-    from .optimizer import SGD
+    from ..optimizer import SGD
 
     m, big = quadratic.valley_curvatures(kappa, LARGEST)
     lam = torch.tensor([m, big], dtype=torch.float64)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from . import nesterov as _nesterov
+from .. import nesterov as _nesterov
 
 __all__ = [
     "METHODS",
