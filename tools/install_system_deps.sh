@@ -14,7 +14,7 @@ fi
 if [[ $(id -u) -eq 0 ]]; then
   as_root=()
 elif command -v sudo >/dev/null 2>&1; then
-  as_root=(sudo)
+  as_root=(sudo env DEBIAN_FRONTEND=noninteractive)
 else
   echo "system-deps: missing ${missing[*]}, and not root and no sudo: install them with apt-get as root." >&2
   exit 1
@@ -23,7 +23,7 @@ command -v apt-get >/dev/null 2>&1 || { echo "system-deps: apt-get not found (De
 echo "system-deps: installing ${missing[*]} ..."
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -q
-"${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+"${as_root[@]}" apt-get install -y -q "${missing[@]}"
 for p in "${missing[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || { echo "system-deps: $p still not installed." >&2; exit 1; }
 done
