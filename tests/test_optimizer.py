@@ -52,6 +52,16 @@ def assert_identical(ours, theirs, our_opt=None, their_opt=None, compare_grads=T
             if va is not None:
                 assert torch.equal(va, vb)
 
+def step_side_by_side(ours, theirs, our_opt, their_opt, *, steps, seed):
+    """Give both optimisers the same fresh gradients ``steps`` times, checking bit-identity after every step."""
+    gen = torch.Generator().manual_seed(seed)
+    for _ in range(steps):
+        set_same_grads(ours, theirs, gen)
+        our_opt.step()
+        their_opt.step()
+        assert_identical(ours, theirs, our_opt, their_opt)
+
+
 
 def raised(fn):
     try:
@@ -136,12 +146,7 @@ def test_param_groups_each_use_their_own_hyperparameters(foreach):
     ]
     our_opt = sr.SGD(groups(ours), lr=0.05, momentum=0.0, foreach=foreach)
     their_opt = torch.optim.SGD(groups(theirs), lr=0.05, momentum=0.0)
-    gen = torch.Generator().manual_seed(3)
-    for _ in range(5):
-        set_same_grads(ours, theirs, gen)
-        our_opt.step()
-        their_opt.step()
-        assert_identical(ours, theirs, our_opt, their_opt)
+    step_side_by_side(ours, theirs, our_opt, their_opt, steps=5, seed=3)
     assert [g["lr"] for g in our_opt.param_groups] == [g["lr"] for g in their_opt.param_groups]
 
 
@@ -295,12 +300,7 @@ def test_mixed_dtypes_in_one_group_are_stepped_exactly_on_the_foreach_path():
     theirs = twin(ours)
     our_opt = sr.SGD(ours, lr=0.1, momentum=0.9, foreach=True)
     their_opt = torch.optim.SGD(theirs, lr=0.1, momentum=0.9, foreach=True)
-    gen = torch.Generator().manual_seed(0)
-    for _ in range(3):
-        set_same_grads(ours, theirs, gen)
-        our_opt.step()
-        their_opt.step()
-        assert_identical(ours, theirs, our_opt, their_opt)
+    step_side_by_side(ours, theirs, our_opt, their_opt, steps=3, seed=0)
 
 
 def test_it_is_a_torch_optimizer_and_keeps_velocity_under_torchs_state_key():
@@ -439,9 +439,4 @@ def test_default_path_is_exact_for_large_and_small_tensors(shapes):
     theirs = twin(ours)
     our_opt = sr.SGD(ours, lr=0.1, momentum=0.9, weight_decay=1e-4, nesterov=True)
     their_opt = torch.optim.SGD(theirs, lr=0.1, momentum=0.9, weight_decay=1e-4, nesterov=True)
-    gen = torch.Generator().manual_seed(0)
-    for _ in range(3):
-        set_same_grads(ours, theirs, gen)
-        our_opt.step()
-        their_opt.step()
-        assert_identical(ours, theirs, our_opt, their_opt)
+    step_side_by_side(ours, theirs, our_opt, their_opt, steps=3, seed=0)
