@@ -9,7 +9,7 @@ import torch
 from matplotlib.figure import Figure
 
 from sgd_reference.labs import decay_experiments as de
-from sgd_reference.plotting import use_korean_font
+from sgd_reference.teaching.plotting import use_korean_font
 
 use_korean_font()
 from sgd_reference.weight_decay import SGDW

@@ -10,7 +10,7 @@ import matplotlib
 import pytest
 from matplotlib.figure import Figure
 
-from sgd_reference import plotting
+from sgd_reference.teaching import plotting
 
 
 def draw(fig: Figure) -> None:
@@ -71,7 +71,7 @@ def test_korean_font_never_imports_koreanize_matplotlib():
     import subprocess
     import sys
 
-    code = ("import sys; from sgd_reference import plotting; plotting.use_korean_font(); "
+    code = ("import sys; from sgd_reference.teaching import plotting; plotting.use_korean_font(); "
             "assert 'koreanize_matplotlib' not in sys.modules and 'distutils' not in sys.modules; print('ok')")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr

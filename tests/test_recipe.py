@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from sgd_reference.labs import recipe as rc
 from sgd_reference.optimizer import SGD
 from sgd_reference.schedules import warmup_cosine_lr
-from sgd_reference.plotting import use_korean_font
+from sgd_reference.teaching.plotting import use_korean_font
 
 use_korean_font()
 

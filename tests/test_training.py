@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from sgd_reference import datasets, training
+from sgd_reference.teaching import datasets, training
 
 
 def run(lr, steps=30, **kwargs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from matplotlib.figure import Figure
 
-from sgd_reference import widgets
+from sgd_reference.teaching import widgets
 
 
 def render(lr, steps):

@@ -15,9 +15,10 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from .. import accumulation, datasets, training, widgets
+from .. import accumulation
+from ..teaching import datasets, training, widgets
 from ..optimizer import SGD
-from ..plotting import finite_ylim, plain_log_ticks
+from ..teaching.plotting import finite_ylim, plain_log_ticks
 
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
 NUM_SAMPLES, NUM_FEATURES = 4096, 10

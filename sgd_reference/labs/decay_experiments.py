@@ -21,10 +21,10 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from .. import datasets, training, widgets
+from ..teaching import datasets, training, widgets
 from ..optimizer import SGD
 from ..param_groups import decay_param_groups, describe_param_groups, split_decay_param_names
-from ..plotting import finite_ylim, plain_log_ticks, use_korean_font
+from ..teaching.plotting import finite_ylim, plain_log_ticks, use_korean_font
 from ..weight_decay import SGDW, coupled_weight_decay_step, decoupled_weight_decay_step
 
 COUPLED, DECOUPLED = "coupled", "decoupled"

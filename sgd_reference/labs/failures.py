@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import torch
 from matplotlib.figure import Figure
 
-from .. import datasets, training, widgets
+from ..teaching import datasets, training, widgets
 from ..gradients import GradNormLogger, NonFiniteError, check_finite, clip_grad_norm
 from ..optimizer import SGD
-from ..plotting import finite_ylim, plain_log_ticks
+from ..teaching.plotting import finite_ylim, plain_log_ticks
 
 BASE_LR, MOMENTUM, BATCH_SIZE, STEPS, WARMUP_STEPS, MAX_NORM = 0.05, 0.9, 32, 150, 30, 1.0
 

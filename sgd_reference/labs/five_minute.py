@@ -14,9 +14,9 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from .. import datasets, training, widgets
+from ..teaching import datasets, training, widgets
 from ..optimizer import SGD
-from ..plotting import finite_ylim
+from ..teaching.plotting import finite_ylim
 
 LN10 = math.log(10)
 NUM_FEATURES, NUM_CLASSES, BATCH_SIZE = 32, 10, 128

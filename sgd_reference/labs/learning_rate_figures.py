@@ -11,7 +11,7 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
-from .. import plotting, widgets
+from ..teaching import plotting, widgets
 from . import quadratic
 from .valley_figures import COLORS, LOG_FLOOR, draw_contours, draw_error, draw_path, new_figure
 

@@ -13,7 +13,7 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
-from .. import plotting, widgets
+from ..teaching import plotting, widgets
 from . import quadratic
 from .valley_figures import COLORS, check_valley_settings, draw_contours, draw_error, draw_path, new_figure
 

@@ -16,7 +16,7 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import nesterov as nv
-from .. import plotting, widgets
+from ..teaching import plotting, widgets
 from . import quadratic
 from .valley_figures import COLORS, LOG_FLOOR, check_valley_settings, draw_contours, draw_error, draw_path, new_figure
 

@@ -21,9 +21,9 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from .. import datasets, training, widgets
+from ..teaching import datasets, training, widgets
 from ..optimizer import SGD
-from ..plotting import finite_ylim, plain_log_ticks, use_korean_font
+from ..teaching.plotting import finite_ylim, plain_log_ticks, use_korean_font
 
 SGD_PLAIN, SGD_MOMENTUM, ADAM = "sgd", "sgd_momentum", "adam"
 NAMES = {SGD_PLAIN: "SGD", SGD_MOMENTUM: "SGD + 모멘텀 0.9", ADAM: "Adam"}

@@ -16,11 +16,11 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from .. import datasets, training, widgets
+from ..teaching import datasets, training, widgets
 from ..batch_scaling import scale_lr_linear
 from ..optimizer import SGD
 from ..param_groups import decay_param_groups
-from ..plotting import finite_ylim, plain_log_ticks, use_korean_font
+from ..teaching.plotting import finite_ylim, plain_log_ticks, use_korean_font
 from ..schedules import WarmupCosineLR
 
 BASE_LR, BASE_BATCH, WEIGHT_DECAY, MOMENTUM = 0.01, 64, 1e-4, 0.9

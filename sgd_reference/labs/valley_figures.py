@@ -11,7 +11,7 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
-from .. import plotting
+from ..teaching import plotting
 from .quadratic import Run, loss
 
 COLORS = {"gd": "#4c72b0", "heavy_ball": "#dd8452", "nesterov": "#55a868", "theory": "#333333"}

@@ -46,10 +46,16 @@ class TrainLog:
         return text
 
 
-def mlp(num_features: int = 32, hidden: int = 64, num_classes: int = 10, seed: int = 0) -> nn.Sequential:
-    """The source document's model, ``Linear(32, 64) - ReLU - Linear(64, 10)``, initialised from ``seed``."""
+def mlp(num_features: int = 32, hidden: int = 64, num_classes: int = 10, seed: int = 0,
+        dtype: torch.dtype = torch.float32) -> nn.Sequential:
+    """The source document's model, ``Linear(32, 64) - ReLU - Linear(64, 10)``, initialised from ``seed``.
+
+    ``dtype=torch.float64`` makes a run identical on every CPU kernel path (float32 reductions differ between AVX2,
+    AVX-512 and the generic path).
+    """
     torch.manual_seed(seed)
-    return nn.Sequential(nn.Linear(num_features, hidden), nn.ReLU(), nn.Linear(hidden, num_classes))
+    return nn.Sequential(nn.Linear(num_features, hidden, dtype=dtype), nn.ReLU(),
+                         nn.Linear(hidden, num_classes, dtype=dtype))
 
 
 @torch.no_grad()
