@@ -74,3 +74,70 @@ def test_lab_is_linked_from_a_chapter(path):
 def test_lab_has_graded_exercises(path):
     source = "\n".join("".join(c["source"]) for c in code_cells(load(path)))
     assert re.search(r"exercises\.get\(", source) and ".check(" in source, f"{path.name}: 채점 연습 문제가 없습니다"
+
+
+# --- What the prose reads off the outputs must be what the outputs print (on every CPU path, since nbval holds there) ---
+# A reading quotes measurements: decimals, percentages and "N번째 스텝"-style step counts. Formulas ($...$), code spans and
+# links are not readings; a number that the lab's own code sets (a learning rate, a step count) may be quoted freely.
+READING_START, READING_END = re.compile(r"\*\*읽는 법\.?\*\*"), re.compile(r"^#{1,6} |^해 볼 것", re.MULTILINE)
+MEASUREMENT = re.compile(r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?)(\s*%|(?=\s*[–~-]\s*\d+(?:\.\d+)?\s*%))?"
+                         r"(\s*(?:번째\s*스텝|스텝째|스텝\s*만에))?")
+
+
+def _prose(text: str) -> str:
+    for pattern in (r"\$\$.*?\$\$", r"\$[^$\n]*\$", r"`[^`]*`", r"\]\([^)]*\)", r"<[^>]+>"):
+        text = re.sub(pattern, " ", text, flags=re.DOTALL)
+    return text
+
+
+def readings(notebook: dict) -> list[str]:
+    """The "읽는 법" paragraphs of a lab, each up to the next heading or "해 볼 것" list."""
+    found = []
+    for cell in notebook["cells"]:
+        text = "".join(cell["source"]) if cell["cell_type"] == "markdown" else ""
+        for start in READING_START.finditer(text):
+            rest = text[start.end():]
+            end = READING_END.search(rest)
+            found.append(rest[:end.start()] if end else rest)
+    return found
+
+
+def printed_text(notebook: dict) -> str:
+    parts = []
+    for cell in code_cells(notebook):
+        parts.append("".join(cell["source"]))
+        for output in cell.get("outputs", []):
+            parts.append("".join(output.get("text", "")))
+            for kind in ("text/plain", "text/html", "text/markdown"):
+                parts.append(re.sub(r"<[^>]+>", " ", "".join(output.get("data", {}).get(kind, ""))))
+    return "\n".join(parts)
+
+
+def unprinted_readings(notebook: dict) -> list[str]:
+    printed, missing = printed_text(notebook), []
+    for reading in readings(notebook):
+        prose = _prose(reading)
+        for match in MEASUREMENT.finditer(prose):
+            number, percent, step = match.groups()
+            if "." not in number and percent is None and step is None:
+                continue  # a plain integer ("두 학습률", "20 에폭") is a count or a setting, not a measurement
+            if not re.search(rf"(?<![\d.]){re.escape(number)}(?!\d|\.\d)", printed):
+                context = prose[max(0, match.start() - 25):match.end() + 5].replace("\n", " ")
+                missing.append(f"{match.group(0).strip()} (…{context}…)")
+    return missing
+
+
+def test_unprinted_readings_are_found():
+    lab = {"cells": [{"cell_type": "code", "source": ["print('손실 0.123, 정확도 91.5%')"], "outputs": [
+        {"output_type": "stream", "name": "stdout", "text": ["손실 0.123, 정확도 91.5%\n"]}]},
+        {"cell_type": "markdown", "source": ["**읽는 법.** 손실은 0.123, 정확도는 91.5% 이고 $\\eta=0.7$ 입니다. "
+                                             "그러나 0.125 는 출력에 없고 92% 도 없습니다. 40스텝 만에 넘습니다.\n"
+                                             "## 다음 절\n0.999 는 읽는 법이 아닙니다."]}]}
+    assert [m.split(" (")[0] for m in unprinted_readings(lab)] == ["0.125", "92%", "40스텝 만에"]
+
+
+@pytest.mark.parametrize("path", LABS, ids=lambda p: p.name)
+def test_every_number_a_reading_quotes_is_printed_by_the_lab(path):
+    missing = unprinted_readings(load(path))
+    assert not missing, (f"{path.name}: '읽는 법'이 인용한 수가 실습의 출력에 없습니다 (그림에서 눈으로 읽은 값이거나 "
+                         f"다른 기계의 실행 값입니다; 출력에 인쇄하거나 문장을 고치세요): {missing}")

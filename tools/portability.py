@@ -1,0 +1,113 @@
+"""`make test-portability`: the stored and printed numbers must be the same on every CPU kernel path a learner may get.
+
+Torch picks its CPU kernels by machine (``ATEN_CPU_CAPABILITY``: the generic ``default`` path, AVX2, AVX-512) and the
+thread count changes reduction orders too. For every path this CPU can run x 1 and 2 threads this script
+- runs nbval (strict) over every lab: the committed outputs must come back exactly, and
+- executes every chapter's code cells (as the book build does) and compares their text outputs with the first run.
+It prints one line per combination and exits non-zero on any difference.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+THREADS = (1, 2)
+
+
+def capabilities() -> list[str]:
+    """The kernel paths this CPU can run: ``default`` always, AVX2 and AVX-512 where its flags say so."""
+    flags = set()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("flags"):
+                flags.update(line.split(":", 1)[1].split())
+                break
+    paths = ["default"]
+    if {"avx2", "fma"} <= flags:
+        paths.append("avx2")
+    if {"avx512f", "avx512bw", "avx512vl", "avx512dq"} <= flags:
+        paths.append("avx512")
+    return paths
+
+
+def environment(capability: str, threads: int) -> dict[str, str]:
+    env = dict(os.environ, ATEN_CPU_CAPABILITY=capability, OMP_NUM_THREADS=str(threads),
+               MKL_NUM_THREADS=str(threads), PYTHONHASHSEED="0")
+    return env
+
+
+def chapter_outputs() -> dict[str, list[str]]:
+    """Text outputs of every chapter's code cells, executed in the chapter's folder as myst-nb does at build time."""
+    import nbformat
+    from myst_nb.core.read import read_myst_markdown_notebook
+    from nbclient import NotebookClient
+
+    outputs = {}
+    for path in sorted((ROOT / "book").glob("*.md")):
+        notebook = read_myst_markdown_notebook(path.read_text(encoding="utf-8"), path=str(path))
+        if not any(cell.cell_type == "code" for cell in notebook.cells):
+            continue
+        notebook = nbformat.from_dict(notebook)
+        NotebookClient(notebook, timeout=600, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        texts = []
+        for index, cell in enumerate(notebook.cells):
+            for output in cell.get("outputs", []):
+                text = output.get("text") or "".join(output.get("data", {}).get(kind, "")
+                                                     for kind in ("text/plain", "text/html", "text/markdown"))
+                if text:
+                    texts.append(f"[셀 {index}] {text}")
+        outputs[path.name] = texts
+    return outputs
+
+
+def run_chapters(env: dict[str, str]) -> dict[str, list[str]]:
+    result = subprocess.run([sys.executable, __file__, "--chapters"], env=env, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"장 실행 실패:\n{result.stderr[-4000:]}")
+    return json.loads(result.stdout)
+
+
+def run_labs(env: dict[str, str]) -> bool:
+    command = [sys.executable, "-m", "pytest", "--nbval", "labs", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
+               "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadfile"]
+    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    tail = [line for line in result.stdout.splitlines() if line.strip()][-12:]
+    if result.returncode != 0:
+        print("\n".join("    " + line for line in tail))
+    return result.returncode == 0
+
+
+def main() -> int:
+    matrix = [(capability, threads) for capability in capabilities() for threads in THREADS]
+    print(f"CPU 커널 경로 {', '.join(capabilities())} x 스레드 {THREADS}: {len(matrix)}가지 조합")
+    reference, failures, start = None, 0, time.perf_counter()
+    for capability, threads in matrix:
+        began = time.perf_counter()
+        env = environment(capability, threads)
+        labs_ok = run_labs(env)
+        chapters = run_chapters(env)
+        if reference is None:
+            reference, chapters_ok, differing = chapters, True, []
+        else:
+            differing = [name for name in reference if reference[name] != chapters.get(name)]
+            chapters_ok = not differing
+        failures += (not labs_ok) + (not chapters_ok)
+        print(f"ATEN_CPU_CAPABILITY={capability:8s} 스레드 {threads}: 실습 nbval {'통과' if labs_ok else '실패'}, "
+              f"장 출력 {'같음' if chapters_ok else '다름: ' + ', '.join(differing)} ({time.perf_counter() - began:.0f} s)")
+    print(f"전체 {time.perf_counter() - start:.0f} s, 실패 {failures}건")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--chapters"]:
+        print(json.dumps(chapter_outputs(), ensure_ascii=False))
+        sys.exit(0)
+    sys.exit(main())
