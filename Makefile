@@ -52,6 +52,7 @@ test: install system-deps
 	$(NBVAL) -n 2 --dist loadfile
 	ATEN_CPU_CAPABILITY=default $(NBVAL) -n 2 --dist loadfile
 	$(MAKE) book
+	ATEN_CPU_CAPABILITY=default $(PY) tools/portability.py --chapters-against-build
 	$(PY) -m pytest tests/site -q -p no:cacheprovider
 
 unit: install

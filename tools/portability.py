@@ -57,15 +57,47 @@ def chapter_outputs() -> dict[str, list[str]]:
         notebook = nbformat.from_dict(notebook)
         NotebookClient(notebook, timeout=600, kernel_name="python3",
                        resources={"metadata": {"path": str(path.parent)}}).execute()
-        texts = []
-        for index, cell in enumerate(notebook.cells):
-            for output in cell.get("outputs", []):
-                text = output.get("text") or "".join(output.get("data", {}).get(kind, "")
-                                                     for kind in ("text/plain", "text/html", "text/markdown"))
-                if text:
-                    texts.append(f"[셀 {index}] {text}")
-        outputs[path.name] = texts
+        outputs[path.name] = text_outputs(notebook)
     return outputs
+
+
+def text_outputs(notebook) -> list[str]:
+    """What a reader reads in a notebook's outputs (figures are compared through the numbers printed beside them)."""
+    texts = []
+    for index, cell in enumerate(cell for cell in notebook["cells"] if cell["cell_type"] == "code"):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            text = _joined(output.get("text", "")) + "".join(_joined(data.get(kind, ""))
+                                                           for kind in ("text/plain", "text/html", "text/markdown"))
+            if text:
+                texts.append(f"[코드 셀 {index + 1}] {text}")
+    return texts
+
+
+def _joined(text) -> str:
+    return "".join(text) if isinstance(text, list) else text
+
+
+def built_chapter_outputs() -> dict[str, list[str]]:
+    """The chapters' outputs as the book build executed them on this machine's own kernels (_build/jupyter_execute)."""
+    built = ROOT / "_build" / "jupyter_execute" / "book"
+    if not built.is_dir():
+        raise SystemExit(f"{built} 이 없습니다: 먼저 make book 을 실행하세요.")
+    return {path.with_suffix(".md").name: text_outputs(json.loads(path.read_text(encoding="utf-8")))
+            for path in sorted(built.glob("*.ipynb"))}
+
+
+def compare_with_build() -> int:
+    """`make test`: the chapters run again on this process's kernel path must print what the book build printed."""
+    built, now = built_chapter_outputs(), chapter_outputs()
+    differing = [name for name in sorted(set(built) | set(now)) if built.get(name, []) != now.get(name, [])]
+    capability = os.environ.get("ATEN_CPU_CAPABILITY", "(이 CPU 기본)")
+    for name in differing:
+        changed = [(a, b) for a, b in zip(built.get(name, []), now.get(name, [])) if a != b][:1]
+        print(f"{name}: 빌드한 출력과 ATEN_CPU_CAPABILITY={capability} 의 출력이 다릅니다 {changed}")
+    print(f"장 {len(now)}개의 출력이 ATEN_CPU_CAPABILITY={capability} 에서 "
+          + ("빌드와 같습니다." if not differing else f"{len(differing)}개 다릅니다."))
+    return 1 if differing else 0
 
 
 def run_chapters(env: dict[str, str]) -> dict[str, list[str]]:
@@ -110,4 +142,6 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--chapters"]:
         print(json.dumps(chapter_outputs(), ensure_ascii=False))
         sys.exit(0)
+    if sys.argv[1:] == ["--chapters-against-build"]:
+        sys.exit(compare_with_build())
     sys.exit(main())
