@@ -43,7 +43,7 @@ def environment(capability: str, threads: int) -> dict[str, str]:
     return env
 
 
-def chapter_outputs() -> dict[str, list[str]]:
+def chapter_outputs(names: list[str] | None = None) -> dict[str, list[str]]:
     """Text outputs of every chapter's code cells, executed in the chapter's folder as myst-nb does at build time."""
     import nbformat
     from myst_nb.core.read import read_myst_markdown_notebook
@@ -51,6 +51,8 @@ def chapter_outputs() -> dict[str, list[str]]:
 
     outputs = {}
     for path in sorted((ROOT / "book").glob("*.md")):
+        if names and path.name not in names:
+            continue
         notebook = read_myst_markdown_notebook(path.read_text(encoding="utf-8"), path=str(path))
         if not any(cell.cell_type == "code" for cell in notebook.cells):
             continue
@@ -139,8 +141,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--chapters"]:
-        print(json.dumps(chapter_outputs(), ensure_ascii=False))
+    if sys.argv[1:2] == ["--chapters"]:  # optionally followed by chapter file names, e.g. 06_weight_decay.md
+        print(json.dumps(chapter_outputs(sys.argv[2:]), ensure_ascii=False))
         sys.exit(0)
     if sys.argv[1:] == ["--chapters-against-build"]:
         sys.exit(compare_with_build())
