@@ -24,17 +24,31 @@ def load_glossary() -> list[dict]:
     return entries
 
 
+PROSE_DIRECTIVES = re.compile(r"^\{(exercise|solution|admonition|note|tip|warning|important|caution|quiz|dropdown|figure|"
+                              r"seealso|hint|attention|margin|sidebar|epigraph|div)\b")
+
+
 def prose_lines(text: str):
-    """(line number, text) of the prose lines, with inline code and math blanked out."""
-    fence = None
+    """(line number, text) of the prose lines, with inline code and math blanked out.
+
+    Code fences (```python, ```{code-cell}, a bare ```) are skipped; MyST directives that hold prose ({exercise},
+    {solution}, {admonition}, {note}, quizzes, ...) are read, so a variant cannot hide in an exercise or a note.
+    """
+    stack: list[tuple[str, bool]] = []  # (fence, is_code) of the open fences
     for number, line in enumerate(text.splitlines(), start=1):
-        m = re.match(r"^\s*(`{3,}|~{3,})", line)
-        if fence is None and m:
-            fence = m.group(1)
+        stripped = line.strip()
+        in_code = any(code for _, code in stack)
+        if stack and stripped.startswith(stack[-1][0]) and stripped.strip(stack[-1][0][0]) == "":
+            stack.pop()
             continue
-        if fence is not None:
-            if line.strip().startswith(fence) and line.strip().strip(fence[0]) == "":
-                fence = None
+        m = re.match(r"^\s*(`{3,}|~{3,})(.*)$", line)
+        if m and not in_code:
+            info = m.group(2).strip()
+            stack.append((m.group(1), not PROSE_DIRECTIVES.match(info)))
+            continue
+        if in_code:
+            continue
+        if re.match(r"^\s*:[\w-]+:", line) or re.match(r"^\(\S+\)=\s*$", line):  # directive options, (label)=
             continue
         line = re.sub(r"`+[^`]*`+", " ", line)
         line = re.sub(r"\$\$?[^$]*\$\$?", " ", line)
@@ -86,6 +100,9 @@ def test_no_avoided_variant_in_book_or_labs():
     ("`러닝 레이트` 는 코드", []),
     ("```python\n# 그래디언트\n```\n기울기", []),
     ("수식 $그래디언트$ 밖", []),
+    ("```{exercise}\n:label: ex-1\n학습율\n```", ["학습율"]),
+    ("````{solution} ex-1\n```python\n# 학습율\n```\n러닝 레이트\n````", ["러닝 레이트"]),
+    ("```{code-cell} ipython3\nprint('학습율')\n```", []),
 ])
 def test_scanner_checks_prose_only(text, expected):
     found = [bad for _, line in prose_lines(text) for bad in ("학습율", "러닝 레이트", "그래디언트") if bad in line]
