@@ -19,12 +19,14 @@ __all__ = ["SGD"]
 
 # Device types on which foreach kernels are real fused loops (torch's default there is foreach).
 _FOREACH_DEVICES = frozenset({"cuda", "xpu", "mtia"})
-# On CPU torch always defaults to its for-loop path. Both paths do the same arithmetic (bit-identical
-# θ and v), so with foreach=None we take the faster one, as measured by benchmarks/step_time.py:
-# for small tensors the per-tensor Python overhead dominates and foreach wins; for large ones foreach
-# only adds memory traffic (it materialises every intermediate before the next op), so the loop wins.
+# On CPU torch always defaults to its for-loop path. In float32 and float64 both paths do the same
+# arithmetic (bit-identical θ and v), so with foreach=None we take the faster one, as measured by
+# benchmarks/step_time.py: for small tensors the per-tensor Python overhead dominates and foreach wins;
+# for large ones foreach only adds memory traffic (it materialises every intermediate), so the loop wins.
 _FOREACH_CPU_MAX_MEAN_NUMEL = 1 << 16
-
+# Only these dtypes: in float16/bfloat16 torch's CPU ``_foreach_mul_(vs, μ)`` rounds μ to the tensor's
+# dtype first (0.9 → 0.8984375 in bfloat16) where ``v.mul_(μ)`` keeps it exact, so v differs from step 2.
+_FOREACH_CPU_EXACT_DTYPES = frozenset({torch.float32, torch.float64})
 
 class SGD(Optimizer):
     r"""확률적 경사 하강법(SGD), 모멘텀·네스테로프·가중치 감쇠 포함 — ``torch.optim.SGD`` 와 비트 단위로 같다.
@@ -48,9 +50,10 @@ class SGD(Optimizer):
     * ``fused=True`` → ``ValueError``: the fused kernel is one opaque C++ call, the opposite of a
       reference to read. ``fused=None``/``False`` are accepted.
     * ``differentiable=True`` → ``ValueError``: stepping is always done under ``torch.no_grad()``.
-    * ``foreach=None`` on CPU picks the faster of the two exact paths: ``torch._foreach_*`` for groups
-      of small tensors (mean ≤ 65 536 elements), the for-loop otherwise (torch always loops on CPU).
-      Both give bit-identical θ and v; ``benchmarks/step_time.py`` measures why.
+    * ``foreach=None`` on CPU picks the faster of the two exact paths: ``torch._foreach_*`` for float32
+      and float64 tensors that are small (mean ≤ 65 536 elements), the for-loop otherwise (torch always
+      loops on CPU). Both give bit-identical θ and v there; ``benchmarks/step_time.py`` measures why.
+      Half precision always loops: torch's CPU foreach rounds μ to float16/bfloat16.
     * ``p.grad`` is never modified. (torch's foreach path with nesterov and no λ/maximize writes
       g + μv into ``p.grad``; its for-loop path does not.)
     """
@@ -117,25 +120,26 @@ class SGD(Optimizer):
     @torch.no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Take one step for every parameter that has a gradient; return ``closure()``'s loss, if any."""
+        for group in self.param_groups:  # refuse before anything changes (closure, θ or v)
+            _check_group_supported(group)
         loss = None
         if closure is not None:
             with torch.enable_grad():
                 loss = closure()
 
         for group in self.param_groups:
-            self._step_group(group, group["weight_decay"])
+            self._step_group(group)
         return loss
 
-    def _step_group(self, group: dict[str, Any], weight_decay: float | Tensor) -> None:
-        """Step every parameter of one group that has a gradient (λ passed in: SGDW passes 0)."""
-        _check_group_supported(group)
+    def _step_group(self, group: dict[str, Any]) -> None:
+        """Step every parameter of one group that has a gradient, with coupled λ (SGDW overrides this)."""
+        self._sgd_group(group, group["weight_decay"])
+
+    def _sgd_group(self, group: dict[str, Any], weight_decay: float | Tensor) -> None:
+        """The step of one group with λ passed in (SGDW passes 0): one device and dtype at a time."""
         # Parameters without a gradient this step are skipped and their v is left untouched.
         params = [p for p in group["params"] if p.grad is not None]
-        grads = [p.grad for p in params]
         momentum = group["momentum"]
-        velocities: list[Tensor | None] = [None] * len(params)
-        if momentum != 0:
-            velocities = [self.state[p].get("momentum_buffer") for p in params]
         hyper = {
             "lr": group["lr"],
             "momentum": momentum,
@@ -144,21 +148,16 @@ class SGD(Optimizer):
             "nesterov": group["nesterov"],
             "maximize": group["maximize"],
         }
-
-        if _use_foreach(group["foreach"], params, grads):
-            for idx in _group_by_device_and_dtype(params):
-                new_vs = _sgd_foreach_step(
-                    [params[i] for i in idx], [grads[i] for i in idx], [velocities[i] for i in idx], **hyper
-                )
-                for i, v in zip(idx, new_vs):
-                    velocities[i] = v
-        else:
-            for i, (p, g) in enumerate(zip(params, grads)):
-                velocities[i] = _sgd_step(p, g, velocities[i], **hyper)
-
-        if momentum != 0:
-            for p, v in zip(params, velocities):
-                self.state[p]["momentum_buffer"] = v
+        for same_kind in _group_by_device_and_dtype(params):
+            grads = [p.grad for p in same_kind]
+            velocities = [self.state[p].get("momentum_buffer") if momentum != 0 else None for p in same_kind]
+            if _use_foreach(group["foreach"], same_kind, grads):
+                velocities = _sgd_foreach_step(same_kind, grads, velocities, **hyper)
+            else:
+                velocities = [_sgd_step(p, g, v, **hyper) for p, g, v in zip(same_kind, grads, velocities)]
+            if momentum != 0:
+                for p, v in zip(same_kind, velocities):
+                    self.state[p]["momentum_buffer"] = v
 
 
 def _check_group_supported(group: dict[str, Any]) -> None:
@@ -170,7 +169,8 @@ def _check_group_supported(group: dict[str, Any]) -> None:
 
 
 def _use_foreach(foreach: bool | None, params: list[Tensor], grads: list[Tensor]) -> bool:
-    """Explicit True/False wins; None picks foreach where it is the faster exact path."""
+    """For tensors of one device and dtype: explicit True/False wins; None picks foreach where it is
+    the faster path *and* bit-identical to torch's default."""
     if any(g.is_sparse for g in grads):
         return False  # foreach kernels don't take sparse tensors; the loop does the same ops
     if foreach is not None:
@@ -179,14 +179,14 @@ def _use_foreach(foreach: bool | None, params: list[Tensor], grads: list[Tensor]
         return False
     if all(p.device.type in _FOREACH_DEVICES for p in params):
         return True  # torch's own default on accelerators
-    if all(p.device.type == "cpu" for p in params):
+    if all(p.device.type == "cpu" and p.dtype in _FOREACH_CPU_EXACT_DTYPES for p in params):
         return sum(p.numel() for p in params) <= _FOREACH_CPU_MAX_MEAN_NUMEL * len(params)
     return False
 
 
-def _group_by_device_and_dtype(params: list[Tensor]) -> list[list[int]]:
-    """Indices of ``params`` grouped by (device, dtype), order kept: foreach needs uniform lists."""
-    groups: dict[tuple[torch.device, torch.dtype], list[int]] = {}
-    for i, p in enumerate(params):
-        groups.setdefault((p.device, p.dtype), []).append(i)
+def _group_by_device_and_dtype(params: list[Tensor]) -> list[list[Tensor]]:
+    """``params`` grouped by (device, dtype), order kept: foreach needs uniform lists."""
+    groups: dict[tuple[torch.device, torch.dtype], list[Tensor]] = {}
+    for p in params:
+        groups.setdefault((p.device, p.dtype), []).append(p)
     return list(groups.values())

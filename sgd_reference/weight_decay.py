@@ -15,7 +15,6 @@ Here the decoupled decay is scaled by η (as ``torch.optim.AdamW`` does), so the
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -67,17 +66,12 @@ class SGDW(SGD):
     so ``decay_param_groups`` and schedulers work unchanged.
     """
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = None
-        if closure is not None:  # gradients first, at the undecayed θ (as in a plain training loop)
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            lr, wd = group["lr"], group["weight_decay"]
-            if wd != 0:
-                for p in group["params"]:
-                    if p.grad is not None:
-                        p.mul_(1 - lr * wd)  # θ ← (1 − ηλ)θ, outside v
-            self._step_group(group, weight_decay=0.0)  # the usual step, without λθ in g
-        return loss
+    def _step_group(self, group: dict[str, Any]) -> None:
+        # SGD.step has already checked every group (so a refused group leaves θ undecayed) and run the
+        # closure: the gradients are taken at the undecayed θ, as in a plain training loop.
+        lr, wd = group["lr"], group["weight_decay"]
+        if wd != 0:
+            for p in group["params"]:
+                if p.grad is not None:
+                    p.mul_(1 - lr * wd)  # θ ← (1 − ηλ)θ, outside v
+        self._sgd_group(group, weight_decay=0.0)  # the usual step, without λθ in g

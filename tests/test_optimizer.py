@@ -433,10 +433,88 @@ def test_fused_false_and_differentiable_false_are_accepted():
     assert opt.defaults["fused"] is False
 
 
-@pytest.mark.parametrize("shapes", [[(300, 300), (3,)], [(8, 8)] * 20], ids=["large tensors: loop", "small: foreach"])
-def test_default_path_is_exact_for_large_and_small_tensors(shapes):
-    ours = make_params(shapes)
+def spy_on_paths(monkeypatch):
+    """Count how many tensors each step path received (the optimiser looks both functions up at call time)."""
+    import sgd_reference.optimizer as optimizer_module
+
+    calls = {"loop": 0, "foreach": 0}
+    loop, foreach = optimizer_module._sgd_step, optimizer_module._sgd_foreach_step
+
+    def counting_loop(*args, **kwargs):
+        calls["loop"] += 1
+        return loop(*args, **kwargs)
+
+    def counting_foreach(thetas, *args, **kwargs):
+        calls["foreach"] += len(thetas)
+        return foreach(thetas, *args, **kwargs)
+
+    monkeypatch.setattr(optimizer_module, "_sgd_step", counting_loop)
+    monkeypatch.setattr(optimizer_module, "_sgd_foreach_step", counting_foreach)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "shapes, dtype, path",
+    [
+        ([(400, 400), (3,)], torch.float32, "loop"),  # mean numel 80 001 > 65 536
+        ([(8, 8)] * 20, torch.float32, "foreach"),
+        ([(8, 8)] * 20, torch.float64, "foreach"),
+        ([(8, 8)] * 20, torch.bfloat16, "loop"),
+        ([(8, 8)] * 20, torch.float16, "loop"),
+    ],
+    ids=["large float32: loop", "small float32: foreach", "small float64: foreach", "small bfloat16: loop",
+         "small float16: loop"],
+)
+def test_default_path_is_the_chosen_one_and_exact(shapes, dtype, path, monkeypatch):
+    calls = spy_on_paths(monkeypatch)
+    ours = make_params(shapes, dtype)
     theirs = twin(ours)
     our_opt = sr.SGD(ours, lr=0.1, momentum=0.9, weight_decay=1e-4, nesterov=True)
     their_opt = torch.optim.SGD(theirs, lr=0.1, momentum=0.9, weight_decay=1e-4, nesterov=True)
     step_side_by_side(ours, theirs, our_opt, their_opt, steps=3, seed=0)
+    other = "loop" if path == "foreach" else "foreach"
+    assert calls[path] == 3 * len(shapes) and calls[other] == 0
+
+
+@pytest.mark.parametrize("explicit", [False, True])
+def test_an_explicit_foreach_choice_is_obeyed_in_half_precision_too(explicit, monkeypatch):
+    calls = spy_on_paths(monkeypatch)
+    ours = make_params([(4,)] * 3, torch.bfloat16)
+    theirs = twin(ours)
+    our_opt = sr.SGD(ours, lr=0.1, momentum=0.9, foreach=explicit)
+    their_opt = torch.optim.SGD(theirs, lr=0.1, momentum=0.9, foreach=explicit)
+    step_side_by_side(ours, theirs, our_opt, their_opt, steps=3, seed=0)
+    assert calls["foreach" if explicit else "loop"] == 9
+
+
+def test_a_group_of_float32_and_bfloat16_takes_foreach_for_one_and_the_loop_for_the_other(monkeypatch):
+    calls = spy_on_paths(monkeypatch)
+    ours = make_params([(5,)] * 2, torch.float32) + make_params([(5,)] * 3, torch.bfloat16)
+    theirs = twin(ours)
+    our_opt = sr.SGD(ours, lr=0.1, momentum=0.9, weight_decay=0.01)
+    their_opt = torch.optim.SGD(theirs, lr=0.1, momentum=0.9, weight_decay=0.01)
+    step_side_by_side(ours, theirs, our_opt, their_opt, steps=2, seed=1)
+    assert calls == {"foreach": 4, "loop": 6}
+
+
+HALF_AND_FULL = [torch.float16, torch.bfloat16, torch.float32, torch.float64]
+
+
+@pytest.mark.parametrize("dtype", HALF_AND_FULL, ids=str)
+@pytest.mark.parametrize(
+    "hyper",
+    [
+        {"momentum": 0.9, "weight_decay": 0.01},
+        {"momentum": 0.9, "nesterov": True, "weight_decay": 0.01},
+        {"momentum": 0.9, "dampening": 0.1, "maximize": True},
+        {"weight_decay": 0.01},
+    ],
+    ids=["momentum+decay", "nesterov+decay", "dampening+maximize", "decay only"],
+)
+@pytest.mark.parametrize("numel", [1000, 100_000], ids=["small", "large"])
+def test_default_path_is_bit_identical_to_torch_in_every_cpu_dtype(dtype, hyper, numel):
+    # Issue 14's reproduction: bfloat16, momentum 0.9 and weight decay differed from step 2 (foreach vs loop).
+    ours = make_params([(numel,)], dtype)
+    theirs = twin(ours)
+    step_side_by_side(ours, theirs, sr.SGD(ours, lr=0.1, **hyper), torch.optim.SGD(theirs, lr=0.1, **hyper),
+                      steps=5, seed=0)

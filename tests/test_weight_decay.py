@@ -82,6 +82,61 @@ def test_sgdw_optimizer_matches_the_decoupled_step_function():
     assert opt.param_groups[0]["weight_decay"] == 0.05  # group value restored/kept
 
 
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32, torch.float64], ids=str)
+@pytest.mark.parametrize("foreach", [None, False, True])
+@pytest.mark.parametrize("hyper", [{"momentum": 0.9}, {"momentum": 0.9, "nesterov": True}, {}],
+                         ids=["momentum", "nesterov", "plain"])
+def test_sgdw_is_decay_then_torchs_sgd_without_weight_decay_bit_for_bit(dtype, foreach, hyper):
+    """An oracle independent of our step function: θ.mul_(1 − ηλ), then torch.optim.SGD(weight_decay=0)."""
+    gen = torch.Generator().manual_seed(0)
+    ours = [torch.randn(s, generator=gen).to(dtype).requires_grad_() for s in ((6, 5), (5,), (300,))]
+    theirs = [p.detach().clone().requires_grad_() for p in ours]
+    lr, wd = 0.1, 0.05
+    opt = SGDW([{"params": ours[:2]}, {"params": ours[2:], "weight_decay": 0.0}], lr=lr, weight_decay=wd,
+               foreach=foreach, **hyper)
+    oracle = torch.optim.SGD(theirs, lr=lr, weight_decay=0.0, foreach=foreach, **hyper)
+    for _ in range(5):
+        for a, b in zip(ours, theirs):
+            g = torch.randn(a.shape, generator=gen).to(dtype)
+            a.grad, b.grad = g.clone(), g.clone()
+        opt.step()
+        with torch.no_grad():
+            for b in theirs[:2]:  # the third parameter's group has λ = 0
+                b.mul_(1 - lr * wd)
+        oracle.step()
+        for a, b in zip(ours, theirs):
+            assert torch.equal(a, b)
+            if hyper:
+                assert torch.equal(opt.state[a]["momentum_buffer"], oracle.state[b]["momentum_buffer"])
+
+
+@pytest.mark.parametrize("bad_group", [0, 1], ids=["first group", "second group"])
+def test_sgdw_refuses_a_loaded_fused_group_before_changing_any_parameter(bad_group):
+    ours = [torch.ones(3, requires_grad=True), torch.ones(2, requires_grad=True)]
+    opt = SGDW([{"params": [ours[0]]}, {"params": [ours[1]]}], lr=0.1, momentum=0.9, weight_decay=0.5)
+    sd = opt.state_dict()
+    sd["param_groups"][bad_group]["fused"] = True  # what a torch.optim.SGD(fused=True) state_dict carries
+    opt.load_state_dict(sd)
+    for p in ours:
+        p.grad = torch.ones_like(p)
+    closure_calls = []
+    with pytest.raises(ValueError, match="fused=True"):
+        opt.step(lambda: closure_calls.append(1))
+    assert all(torch.equal(p, torch.ones_like(p)) for p in ours)  # neither decayed nor stepped
+    assert closure_calls == [] and len(opt.state) == 0
+
+
+def test_sgdw_refuses_a_fused_torch_state_dict_and_leaves_the_parameters_alone():
+    p = torch.ones(3, requires_grad=True)
+    opt = SGDW([p], lr=0.1, weight_decay=0.5)
+    opt.load_state_dict(torch.optim.SGD([torch.ones(3, requires_grad=True)], lr=0.1, weight_decay=0.5,
+                                      fused=True).state_dict())
+    p.grad = torch.ones(3)
+    with pytest.raises(ValueError, match="fused=True"):
+        opt.step()
+    assert torch.equal(p, torch.ones(3))
+
+
 def test_sgdw_without_weight_decay_is_plain_sgd():
     torch.manual_seed(0)
     a, b = torch.nn.Linear(3, 2), None
