@@ -67,12 +67,12 @@ def text_outputs(notebook) -> list[str]:
     """What a reader reads in a notebook's outputs (figures are compared through the numbers printed beside them)."""
     texts = []
     for index, cell in enumerate(cell for cell in notebook["cells"] if cell["cell_type"] == "code"):
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            text = _joined(output.get("text", "")) + "".join(_joined(data.get(kind, ""))
-                                                           for kind in ("text/plain", "text/html", "text/markdown"))
-            if text:
-                texts.append(f"[코드 셀 {index + 1}] {text}")
+        # One entry per cell: how a print's stream is chunked into outputs depends on timing, not on the numbers.
+        text = "".join(_joined(output.get("text", "")) + "".join(_joined(output.get("data", {}).get(kind, ""))
+                                                               for kind in ("text/plain", "text/html", "text/markdown"))
+                       for output in cell.get("outputs", []))
+        if text:
+            texts.append(f"[코드 셀 {index + 1}] {text}")
     return texts
 
 
