@@ -57,17 +57,3 @@ SETUP_FAILED = ("실습 준비 실패: sgd_reference를 설치하지 못했습�
                 "인터넷 연결과 설치 줄의 저장소 주소를 확인하세요. 주소는 저장소의 _config.yml(repository.url)에 있고, "
                 "바꾸는 법은 README의 '저장소 주소 바꾸기'에 있습니다. 고친 뒤 이 칸을 다시 실행하세요. "
                 "아래 칸들은 이 준비가 끝나야 동작합니다.")
-
-
-def colab_cell(notebook: str):
-    """The lab's first cell: its Colab link (tag `colab-link`, rewritten by `make sync-url`)."""
-    import nbformat
-
-    return nbformat.v4.new_markdown_cell(badge_markdown(notebook), metadata={"tags": ["colab-link"]})
-
-
-def bootstrap_cell():
-    """The lab's first code cell (tag `bootstrap`): installs sgd_reference only where it is missing."""
-    import nbformat
-
-    return nbformat.v4.new_code_cell(bootstrap_source(), metadata={"tags": ["bootstrap"]})

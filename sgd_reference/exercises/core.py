@@ -582,6 +582,3 @@ def seeded(seed: int) -> torch.Generator:
 def randn(gen: torch.Generator, *shape: int) -> torch.Tensor:
     return torch.randn(*shape, generator=gen)
 
-
-def shape_text(t: torch.Tensor) -> str:
-    return str(tuple(t.shape))
