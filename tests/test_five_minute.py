@@ -67,6 +67,39 @@ def test_on_the_learnable_task_lr_1e_1_beats_1e_2_on_held_out_accuracy_and_lr_1_
     assert acc[1e-1] > 0.6 and acc[1.0] < acc[1e-1]
 
 
+def test_the_learnable_task_runs_in_float64_so_eta_1_prints_the_same_on_every_cpu_path():
+    split = fm.learnable_task()
+    assert split.x_train.dtype == torch.float64
+    log = fm.run_learnable(1.0, steps=20, split=split)
+    assert not log.diverged and len(log.val_accuracies) == 2
+
+
+def test_learnable_reading_quotes_the_first_evaluation_the_target_step_the_range_and_the_end():
+    log = fm.training.TrainLog(losses=[2.3, 0.5, 0.25], eval_steps=[10, 20, 30], val_accuracies=[0.4, 0.75, 0.6],
+                               val_losses=[1.9, 0.9, 1.2])
+    line = fm.learnable_reading(0.1, log)
+    assert line == ("η=0.1: 10스텝째 검증 정확도 40.0%, 70% 를 처음 넘은 평가 20스텝째, 20–30스텝의 범위 60.0%–75.0%, "
+                    "30스텝째 60.0%, 마지막 학습 손실 0.250 (검증 손실 1.200)")
+    assert "끝까지 넘지 못함" in fm.learnable_reading(0.1, log, target=0.9)
+    diverged = fm.training.TrainLog(losses=[2.3, float("nan")], diverged_at=1)
+    assert "발산" in fm.learnable_reading(1.0, diverged)
+
+
+def test_comparison_readings_add_one_line_per_learning_rate_only_when_asked():
+    _, plain = fm.render_comparison(steps=20, mode=fm.LEARNABLE)
+    _, read = fm.render_comparison(steps=20, mode=fm.LEARNABLE, extra_lrs=(1.0,), readings=True)
+    assert "\n" not in plain and len(read.splitlines()) == 4 and read.splitlines()[3].startswith("η=1:")
+
+
+def test_the_seed_figure_prints_the_untrained_expected_loss_and_the_document_figure_its_distance_from_ln10():
+    rows = fm.seed_table(seeds=range(2))
+    assert rows[0]["initial"] > fm.LN10
+    assert f"학습 전 {rows[0]['initial']:.4f}" in fm.render_seeds(rows)[1]
+    losses = {1e-2: fm.run_once(1e-2)}
+    farthest = max(abs(v - fm.LN10) for v in losses[1e-2])
+    assert fm.render_document_run(losses)[1].endswith(f"거리 {farthest:.3f}")
+
+
 def _check_figure(fig, n_axes):
     assert len(fig.axes) == n_axes
     for ax in fig.axes:

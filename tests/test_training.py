@@ -86,3 +86,36 @@ def test_digits_pixels_constant_in_training_do_not_explode_in_validation():
     # Raw pixel values are 0..16, so no standardised feature can be far beyond that when std is never tiny.
     assert split.x_val.abs().max() < 100
     assert split.x_train.abs().max() < 100
+
+
+def test_float64_data_sets_are_float64_throughout_and_the_default_stays_float32():
+    for make in (datasets.digits, datasets.teacher_classification):
+        assert make().x_train.dtype == torch.float32
+        split = make(dtype=torch.float64)
+        assert split.x_train.dtype == split.x_val.dtype == torch.float64 and split.y_train.dtype == torch.long
+    # digits: the float64 standardisation is the float32 one without its rounding
+    assert torch.allclose(datasets.digits(dtype=torch.float64).x_train, datasets.digits().x_train.double(), atol=1e-5)
+
+
+_FINGERPRINT = """
+import hashlib, torch
+from sgd_reference.teaching import datasets
+parts = [datasets.teacher_classification(dtype=torch.float64, label_noise=0.3), datasets.digits(dtype=torch.float64)]
+print(hashlib.sha256(b"".join(t.numpy().tobytes() for s in parts for t in (s.x_train, s.y_train, s.x_val, s.y_val)))
+      .hexdigest())
+"""
+
+
+def test_float64_data_sets_have_the_same_bits_on_the_generic_and_the_native_cpu_kernels():
+    import os
+    import subprocess
+    import sys
+
+    def fingerprint(capability):
+        env = dict(os.environ)
+        env.pop("ATEN_CPU_CAPABILITY", None)
+        if capability:
+            env["ATEN_CPU_CAPABILITY"] = capability
+        return subprocess.run([sys.executable, "-c", _FINGERPRINT], env=env, capture_output=True, text=True,
+                              check=True).stdout
+    assert fingerprint("default") == fingerprint(None)

@@ -113,31 +113,42 @@ def run_random(lr: float, steps: int = 20, momentum: float = 0.9, seed: int = 0,
 
 
 def seed_table(lrs=(1e-2, 1e-1), seeds=range(5), steps: int = 20, momentum: float = 0.9) -> list[dict]:
-    """For each seed: last training loss and final held-out expected loss per lr, and which lr 'won' on the last step."""
+    """For each seed: last training loss and final held-out expected loss per lr, and which lr 'won' on the last step.
+
+    ``initial`` is the held-out expected loss of the untrained model (the same for every lr: same seed, same init).
+    """
+    lrs = tuple(lrs)
     probe = probe_inputs()
     rows = []
     for seed in seeds:
         logs = {lr: run_random(lr, steps, momentum, seed, probe) for lr in lrs}
         last = {lr: log.losses[-1] for lr, log in logs.items()}
-        rows.append({"seed": seed, "last_loss": last,
+        rows.append({"seed": seed, "last_loss": last, "initial": logs[lrs[0]].val_losses[0],
                      "heldout": {lr: log.val_losses[-1] for lr, log in logs.items()},
                      "winner": min(last, key=last.get)})
     return rows
 
 
 def learnable_task() -> datasets.Split:
-    """A fixed task with something to learn (labels from a teacher network), same 32 features and 10 classes."""
+    """A fixed task with something to learn (labels from a teacher network), same 32 features and 10 classes.
+
+    float64, like the model of :func:`run_learnable`: η = 1 makes the run sensitive enough that float32 rounding,
+    which differs between CPU kernel paths, would change the printed accuracies from one machine to the next.
+    """
     return datasets.teacher_classification(num_train=TASK_TRAIN, num_val=TASK_VAL, num_features=NUM_FEATURES,
-                                           num_classes=NUM_CLASSES, seed=TASK_SEED)
+                                           num_classes=NUM_CLASSES, seed=TASK_SEED, dtype=torch.float64)
 
 
 def run_learnable(lr: float, steps: int = 200, momentum: float = 0.9, seed: int = 0,
                   split: datasets.Split | None = None, eval_every: int = 10) -> training.TrainLog:
-    """Same model and optimiser on the fixed task: mini-batches of 128 from the training set, held-out accuracy logged."""
+    """Same model and optimiser on the fixed task: mini-batches of 128 from the training set, held-out accuracy logged.
+
+    The model takes the split's dtype (float64 for :func:`learnable_task`).
+    """
     _check_lr(lr)
     _check_steps(steps)
     split = learnable_task() if split is None else split
-    model = training.mlp(NUM_FEATURES, 64, NUM_CLASSES, seed=seed)
+    model = training.mlp(NUM_FEATURES, 64, NUM_CLASSES, seed=seed, dtype=split.x_train.dtype)
     opt = SGD(model.parameters(), lr=lr, momentum=momentum)
     data = training.batches(split, BATCH_SIZE, steps, seed=seed)
     return training.train(model, opt, data, val=(split.x_val, split.y_val), eval_every=min(eval_every, steps))
@@ -162,7 +173,8 @@ def render_document_run(losses_by_lr: dict) -> tuple[Figure, str]:
     ax.set(title="문서 원본의 5분 실습: 매 스텝 새 무작위 입력과 레이블", xlabel="스텝", ylabel="학습 손실 (그 스텝의 배치)")
     ax.legend()
     text = " / ".join(f"{_lr_label(lr)}: 처음 {l[0]:.4f} → 마지막 {l[-1]:.4f}" for lr, l in losses_by_lr.items())
-    return fig, text
+    farthest = max(abs(v - LN10) for v in values)
+    return fig, text + f" / ln 10 에서 가장 멀리 간 스텝의 거리 {farthest:.3f}"
 
 
 def render_seeds(rows: list[dict]) -> tuple[Figure, str]:
@@ -189,7 +201,8 @@ def render_seeds(rows: list[dict]) -> tuple[Figure, str]:
     wins = {lr: sum(row["winner"] == lr for row in rows) for lr in lrs}
     floor = min(v for row in rows for v in row["heldout"].values())
     text = ("마지막 스텝 손실이 더 낮은 쪽: " + ", ".join(f"{_lr_label(lr)} {n}번" for lr, n in wins.items())
-            + f" (시드 {len(rows)}개). 새 데이터의 기대 손실 최솟값 {floor:.4f} ≥ ln 10 = {LN10:.4f}")
+            + f" (시드 {len(rows)}개). 새 데이터의 기대 손실: 학습 전 {rows[0]['initial']:.4f} (시드 {seeds[0]}), "
+            f"학습 후 최솟값 {floor:.4f} ≥ ln 10 = {LN10:.4f}")
     return fig, text
 
 
@@ -212,9 +225,30 @@ def _summary_line(lr: float, log: training.TrainLog, mode: str) -> str:
         if log.val_accuracies else f"{_lr_label(lr)}: 평가 전에 끝났습니다"
 
 
+def learnable_reading(lr: float, log: training.TrainLog, target: float = 0.7) -> str:
+    """One Korean line of what the learnable-task figure shows for ``lr``, for the lab's reading to quote.
+
+    Accuracy at the first evaluation, when it first reached ``target``, its range after the first evaluation (how much
+    it swings), and the end: accuracy and the last training loss (far below the validation loss once it memorises).
+    """
+    if blew_up(log) or not log.val_accuracies:
+        return _summary_line(lr, log, LEARNABLE)
+    steps, acc = log.eval_steps, log.val_accuracies
+    reached = next((step for step, a in zip(steps, acc) if a > target), None)
+    when = f"{reached}스텝째" if reached is not None else "끝까지 넘지 못함"
+    later = acc[1:] or acc
+    return (f"{_lr_label(lr)}: {steps[0]}스텝째 검증 정확도 {acc[0]:.1%}, {target:.0%} 를 처음 넘은 평가 {when}, "
+            f"{steps[min(1, len(steps) - 1)]}–{steps[-1]}스텝의 범위 {min(later):.1%}–{max(later):.1%}, "
+            f"{steps[-1]}스텝째 {acc[-1]:.1%}, "
+            f"마지막 학습 손실 {log.losses[-1]:.3f} (검증 손실 {log.val_losses[-1]:.3f})")
+
+
 def render_comparison(lr_a: float = 1e-2, lr_b: float = 1e-1, momentum: float = 0.9, steps: int = 20,
-                      mode: str = RANDOM, extra_lrs=()) -> tuple[Figure, str]:
-    """Training loss (left) and held-out metric (right) for two (or more) learning rates in either data mode."""
+                      mode: str = RANDOM, extra_lrs=(), readings: bool = False) -> tuple[Figure, str]:
+    """Training loss (left) and held-out metric (right) for two (or more) learning rates in either data mode.
+
+    ``readings=True`` (learnable mode) adds one :func:`learnable_reading` line per learning rate to the summary.
+    """
     if mode not in _MODE_NAMES:
         raise ValueError(f"데이터 방식은 {sorted(_MODE_NAMES)} 중 하나여야 합니다 (받은 값: {mode!r}).")
     if not (0 <= momentum < 1):
@@ -253,6 +287,8 @@ def render_comparison(lr_a: float = 1e-2, lr_b: float = 1e-1, momentum: float = 
     right.legend(fontsize=8)
     text = f"{_MODE_NAMES[mode]}, 모멘텀 {momentum:g}, {steps}스텝 — " + " | ".join(
         _summary_line(lr, log, mode) for lr, log in zip(lrs, logs))
+    if readings and mode == LEARNABLE:
+        text += "".join("\n" + learnable_reading(lr, log) for lr, log in zip(lrs, logs))
     return fig, text
 
 

@@ -44,13 +44,17 @@ def _check_fraction(name: str, value: float) -> None:
         raise ValueError(f"{name}은(는) 0 이상 1 미만이어야 합니다 (받은 값: {value}).")
 
 
-def digits(seed: int = 0, val_fraction: float = 0.25) -> Split:
-    """scikit-learn's 8x8 handwritten digits (1,797 images, 10 classes), standardised with training statistics."""
+def digits(seed: int = 0, val_fraction: float = 0.25, dtype: torch.dtype = torch.float32) -> Split:
+    """scikit-learn's 8x8 handwritten digits (1,797 images, 10 classes), standardised with training statistics.
+
+    ``dtype=torch.float64`` standardises in float64: ``digits().to(torch.float64)`` would keep the float32 rounding of
+    the mean and std, which differs in the last bits between CPU kernel paths.
+    """
     _check_fraction("val_fraction", val_fraction)
     from sklearn.datasets import load_digits  # ships inside scikit-learn: no network
 
     data = load_digits()
-    x = torch.tensor(data.data, dtype=torch.float32)
+    x = torch.tensor(data.data, dtype=dtype)
     y = torch.tensor(data.target, dtype=torch.long)
     generator = torch.Generator().manual_seed(seed)
     order = torch.randperm(len(x), generator=generator)
@@ -67,20 +71,23 @@ def digits(seed: int = 0, val_fraction: float = 0.25) -> Split:
 
 
 def teacher_classification(num_train: int = 512, num_val: int = 1024, num_features: int = 32, num_classes: int = 10,
-                           label_noise: float = 0.0, seed: int = 0) -> Split:
+                           label_noise: float = 0.0, seed: int = 0, dtype: torch.dtype = torch.float32) -> Split:
     """A fixed, learnable task: labels come from a random 'teacher' network, so there is something to learn.
 
     ``label_noise`` replaces that fraction of *training* labels with random ones (validation labels stay clean),
-    which opens a train/validation gap for the weight-decay lab.
+    which opens a train/validation gap for the weight-decay lab. ``dtype=torch.float64`` draws the inputs and the
+    teacher in float64, whose ``torch.randn`` is the same on every CPU kernel path (float32's is not: its vectorised
+    sampler rounds differently), so a float64 run starts from the same bits everywhere. It is a different data set
+    from the float32 one (other inputs, other labels).
     """
     for name, value in (("num_train", num_train), ("num_val", num_val), ("num_features", num_features),
                         ("num_classes", num_classes)):
         _check_positive_int(name, value)
     _check_fraction("label_noise", label_noise)
     generator = torch.Generator().manual_seed(seed)
-    hidden = torch.randn(num_features, 64, generator=generator) / num_features**0.5
-    readout = torch.randn(64, num_classes, generator=generator) / 8.0
-    x = torch.randn(num_train + num_val, num_features, generator=generator)
+    hidden = torch.randn(num_features, 64, generator=generator, dtype=dtype) / num_features**0.5
+    readout = torch.randn(64, num_classes, generator=generator, dtype=dtype) / 8.0
+    x = torch.randn(num_train + num_val, num_features, generator=generator, dtype=dtype)
     y = (torch.tanh(x @ hidden) @ readout).argmax(dim=1)
     y_train, y_val = y[:num_train].clone(), y[num_train:]
     if label_noise > 0:
