@@ -30,12 +30,27 @@ def test_a_huge_lr_produces_a_real_nan_that_check_finite_catches_before_step():
     result = f.first_nonfinite_step()
     assert result["step"] is not None and "NaN/inf" in result["message"]
     assert result["params_finite"], "the bad step was skipped, so the parameters are still finite"
-    log = f.run(RunConfig(lr=100 * f.BASE_LR, stop_on_blowup=False))
-    assert log.diverged and not math.isfinite(log.losses[-1])
+    assert result["step"] < f.STEPS - 20, "the NaN comes well inside the run, not at its edge"
+    log = f.run(RunConfig(lr=f.NAN_LR, stop_on_blowup=False))
+    assert log.diverged and not math.isfinite(log.losses[-1]) and log.diverged_at == result["step"]
+
+
+def test_runs_are_float64_so_every_cpu_kernel_path_prints_the_same_numbers():
+    model_dtypes = {p.dtype for p in f.training.mlp(64, 64, 10, dtype=f.DTYPE).parameters()}
+    assert f.DTYPE == f.torch.float64 and model_dtypes == {f.torch.float64}
+    assert f.digits_split().x_train.dtype == f.torch.float64 and f.digits_split(64).x_val.dtype == f.torch.float64
+    assert not f.run(RunConfig(lr=100 * f.BASE_LR, stop_on_blowup=False)).diverged, "float64 stays finite at 100x"
+
+
+def test_huge_losses_print_three_significant_digits_and_the_spread_reads_min_median_max():
+    assert f._loss(0.0182) == "0.018" and f._loss(22840.97) == "2.28e+04"
+    log = f.training.TrainLog(losses=[9.0] * 50 + [3.0, 1.0, 2.0, float("nan")])
+    assert f.loss_spread(log) == "50스텝 이후 학습 손실: 최소 1.000, 중앙값 2.000, 최대 3.000"
+    assert "유한한 손실이 없습니다" in f.loss_spread(f.training.TrainLog(losses=[1.0]))
 
 
 def test_clipping_keeps_the_same_huge_lr_finite_but_does_not_make_it_train_well():
-    clipped = f.run(RunConfig(lr=100 * f.BASE_LR, clip=True, stop_on_blowup=False))
+    clipped = f.run(RunConfig(lr=f.NAN_LR, clip=True, stop_on_blowup=False))
     assert not clipped.diverged and all(math.isfinite(v) for v in clipped.losses)
     assert clipped.losses[-1] > 10 * f.run(RunConfig()).losses[-1]
     assert f.first_nonfinite_step(clip=True)["step"] is None

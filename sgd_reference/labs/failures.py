@@ -20,6 +20,12 @@ from ..optimizer import SGD
 from ..teaching.plotting import finite_ylim, plain_log_ticks
 
 BASE_LR, MOMENTUM, BATCH_SIZE, STEPS, WARMUP_STEPS, MAX_NORM = 0.05, 0.9, 32, 150, 30, 1.0
+# float64: a run near divergence amplifies float32's kernel-path differences (AVX2, AVX-512, generic) into a different
+# blow-up step; in float64 every learner sees the same run.
+DTYPE = torch.float64
+# float64 holds numbers up to 1.8e308, so 100x the base lr only grows the loss (to ~1e124) within 150 steps; 1000x
+# reaches a real NaN within the run, well before the last steps (the step is the same on every kernel path).
+NAN_LR = 1000 * BASE_LR
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ class RunConfig:
 
 @functools.lru_cache(maxsize=4)
 def digits_split(train_size: int | None = None) -> datasets.Split:
-    split = datasets.digits(seed=0)
+    split = datasets.digits(seed=0).to(DTYPE)
     # A pixel that never lights up in the training images carries nothing the model could have learned: zero it in
     # the validation images too, so one unusual image cannot swing the validation loss.
     constant = split.x_train.abs().amax(dim=0) == 0
@@ -86,7 +92,7 @@ def run(config: RunConfig = RunConfig()) -> training.TrainLog:
     """Train once with ``config`` (cached: runs are deterministic, and the panels redraw the same baselines often)."""
     _validate(config)
     split = digits_split(config.train_size)
-    model = training.mlp(split.num_features, 64, split.num_classes, seed=0)
+    model = training.mlp(split.num_features, 64, split.num_classes, seed=0, dtype=DTYPE)
     opt = SGD(model.parameters(), lr=config.lr, momentum=config.momentum)
     needs_schedule = config.warmup or config.lr_spike_at is not None
     scheduler = torch.optim.lr_scheduler.LambdaLR(opt, _lr_factor(config)) if needs_schedule else None
@@ -118,19 +124,34 @@ def describe(log: training.TrainLog) -> str:
             what = "유한하지만 기울기가 NaN/inf가 되었습니다"
         return f"발산: {log.diverged_at}번째 스텝에서 손실이 {what}{peak}"
     acc = f", 검증 정확도 {log.val_accuracies[-1]:.1%}" if log.val_accuracies else ""
-    return f"손실 {log.losses[0]:.3f} → {log.losses[-1]:.3f}{acc}{peak}"
+    return f"손실 {_loss(log.losses[0])} → {_loss(log.losses[-1])}{acc}{peak}"
+
+
+def _loss(value: float) -> str:
+    """Three decimals for an ordinary loss; three significant digits for a huge one (its last digits are noise)."""
+    return f"{value:.3f}" if abs(value) < 1e3 else f"{value:.3g}"
+
+
+def loss_spread(log: training.TrainLog, skip: int = 50) -> str:
+    """Min, median and max training loss after ``skip`` steps: where a run that never settles keeps jumping."""
+    losses = sorted(v for v in log.losses[skip:] if math.isfinite(v))
+    if not losses:
+        return f"{skip}스텝 이후 유한한 손실이 없습니다"
+    median = losses[len(losses) // 2]
+    return (f"{skip}스텝 이후 학습 손실: 최소 {_loss(losses[0])}, 중앙값 {_loss(median)}, "
+            f"최대 {_loss(losses[-1])}")
 
 
 # --- NaN, detected before it reaches the parameters ------------------------------------------------------------------
 
-def first_nonfinite_step(lr: float = 100 * BASE_LR, clip: bool = False, steps: int = STEPS) -> dict:
+def first_nonfinite_step(lr: float = NAN_LR, clip: bool = False, steps: int = STEPS) -> dict:
     """Train (no blow-up stop) and run ``gradients.check_finite`` on the loss and gradients before every ``step()``.
 
     Returns the first step with NaN/inf (or None), the checker's Korean message, and whether the parameters are
     still finite: the bad step is caught before ``step()`` could write NaN into them.
     """
     split = digits_split()
-    model = training.mlp(split.num_features, 64, split.num_classes, seed=0)
+    model = training.mlp(split.num_features, 64, split.num_classes, seed=0, dtype=DTYPE)
     opt = SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
     logger = GradNormLogger()
     for step, (x, y) in enumerate(training.batches(split, BATCH_SIZE, steps, seed=0)):
@@ -210,8 +231,8 @@ SPIKE_RUNS = (
     (RunConfig(lr=BASE_LR, warmup=True), f"1차 대응: η÷10 (= {BASE_LR:g}) + 워밍업"),
 )
 CLIP_RUNS = (
-    (RunConfig(lr=100 * BASE_LR, stop_on_blowup=False), f"η={100 * BASE_LR:g} (기준의 100배)"),
-    (RunConfig(lr=100 * BASE_LR, clip=True, stop_on_blowup=False), f"같은 η + 클리핑 max_norm={MAX_NORM:g}"),
+    (RunConfig(lr=NAN_LR, stop_on_blowup=False), f"η={NAN_LR:g} (기준의 {NAN_LR / BASE_LR:.0f}배)"),
+    (RunConfig(lr=NAN_LR, clip=True, stop_on_blowup=False), f"같은 η + 클리핑 max_norm={MAX_NORM:g}"),
     (RunConfig(lr=BASE_LR, stop_on_blowup=False), f"원인 제거: η={BASE_LR:g}"),
 )
 MOMENTUM_RUNS = tuple((RunConfig(momentum=mu), f"μ={mu:g}") for mu in (0.85, 0.9, 0.99))
@@ -228,20 +249,26 @@ def render_spike() -> tuple[Figure, str]:
 
 
 def render_clipping() -> tuple[Figure, str]:
-    return render_comparison(CLIP_RUNS, "NaN과 기울기 클리핑", loss_cap=50.0)
+    fig, text = render_comparison(CLIP_RUNS, "NaN과 기울기 클리핑", loss_cap=50.0)
+    clipped, label = CLIP_RUNS[1]
+    return fig, f"{text} | {label}의 {loss_spread(run(clipped))}"
 
 
 def render_momentum() -> tuple[Figure, str]:
     fig, _ = render_comparison(MOMENTUM_RUNS, "모멘텀이 지나치면 진동합니다", loss_cap=10.0)
-    text = ", ".join(f"{label}: 스텝 간 손실 변화 평균 {oscillation(run(config)):.3f}" for config, label in MOMENTUM_RUNS)
-    return fig, text
+    text = ", ".join(f"{label}: 스텝 간 손실 변화 평균 {oscillation(run(config)):.3f}, 마지막 손실 "
+                     f"{_loss(run(config).losses[-1])}" for config, label in MOMENTUM_RUNS)
+    ratio = oscillation(run(RunConfig(momentum=0.99))) / oscillation(run(RunConfig()))
+    return fig, f"{text} | μ=0.99 의 손실 변화는 μ=0.9 의 {ratio:.0f}배"
 
 
 def render_logging() -> tuple[Figure, str]:
     fig, text = render_comparison(LOGGING_RUNS, "기울기 노름 기록으로 문제 찾기", loss_cap=10.0)
     for ax in fig.axes:
         ax.axvline(40, color="gray", ls=":", lw=1)
-    return fig, text
+    normal, (clipped, label) = oscillation(run(LOGGING_RUNS[0][0])), LOGGING_RUNS[2]
+    return fig, (f"{text} | 스텝 간 손실 변화 평균: 정상 {normal:.3f}, {label} {oscillation(run(clipped)):.3f} "
+                 f"(정상의 {oscillation(run(clipped)) / normal:.0f}배)")
 
 
 # --- the interactive run and the diagnosis quiz ----------------------------------------------------------------------
