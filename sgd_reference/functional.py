@@ -43,6 +43,7 @@ def _sgd_step(
     ``grad`` is never modified. ``velocity`` is updated in place when it exists; on the first step
     (``velocity is None``) v is a copy of g, so dampening does not apply yet (as in PyTorch).
     Returns ``None`` when μ = 0 (plain SGD keeps no state). Call it under ``torch.no_grad()``.
+    Shown in the book: 02_basic_sgd (the update), 04_momentum, 05_nesterov, 06_weight_decay.
     """
     lr = _as_scalar_lr(lr)
     g = grad if not maximize else -grad  # g ← ∇L(θ)   (g ← −∇L(θ) if maximize)

@@ -77,6 +77,7 @@ def clip_grad_norm(params: Any, max_norm: float, norm_type: float = 2.0) -> Tens
 
     Returns the norm *before* clipping (what to log). Same result as ``torch.nn.utils.clip_grad_norm_``:
     coefficient min(max_norm / (‖g‖ + 1e-6), 1), multiplied into every gradient even when it is 1.
+    Shown in the book: 09_debugging.
     """
     if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or math.isnan(max_norm) or max_norm < 0:
         raise ValueError(f"max_norm 은 0 이상의 수여야 합니다 (받은 값: {max_norm!r}).")

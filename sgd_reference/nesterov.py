@@ -86,7 +86,7 @@ def _gradient(grad_fn: GradFn, point: Tensor) -> Tensor:
 def lookahead_nesterov_trajectory(
     grad_fn: GradFn, theta0: Tensor, lr: float | Sequence[float], momentum: float, steps: int
 ) -> NesterovTrajectory:
-    """Run the look-ahead form for ``steps`` steps: the gradient is taken at θ_t − ημv_{t−1}."""
+    """Run the look-ahead form for ``steps`` steps: the gradient is taken at θ_t − ημv_{t−1} (book: 05_nesterov)."""
     _check_common(grad_fn, theta0, momentum, steps)
     lrs = _lr_schedule(lr, steps)
     theta = theta0.detach().clone()

@@ -45,7 +45,10 @@ def _check_steps(total_steps: object, warmup_steps: object) -> tuple[int, int]:
 
 
 def warmup_cosine_lr(step: int, total_steps: int, warmup_steps: int, base_lr: float, min_lr: float = 0.0) -> float:
-    """The learning rate at ``step`` (from 0): linear warmup to ``base_lr``, then cosine decay to ``min_lr``."""
+    """The learning rate at ``step`` (from 0): linear warmup to ``base_lr``, then cosine decay to ``min_lr``.
+
+    Shown in the book: 08_recipe.
+    """
     step = _check_int(step, "스텝 step", 0)
     total, warmup = _check_steps(total_steps, warmup_steps)
     base_lr = _check_number(base_lr, "기본 학습률 base_lr")

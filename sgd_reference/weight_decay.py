@@ -67,8 +67,9 @@ class SGDW(SGD):
     """
 
     def _step_group(self, group: dict[str, Any]) -> None:
-        # SGD.step has already checked every group (so a refused group leaves θ undecayed) and run the
-        # closure: the gradients are taken at the undecayed θ, as in a plain training loop.
+        # Shown in the book: 06_weight_decay. SGD.step has already checked every group (so a refused
+        # group leaves θ undecayed) and run the closure: the gradients are taken at the undecayed θ, as in
+        # a plain training loop.
         lr, wd = group["lr"], group["weight_decay"]
         if wd != 0:
             for p in group["params"]:
