@@ -6,6 +6,7 @@ import math
 import re
 
 import pytest
+import torch
 
 from sgd_reference.labs import batch_noise as bn
 
@@ -65,6 +66,22 @@ def test_accumulated_micro_batches_give_the_large_batch_update_up_to_rounding():
     assert result["steps"] == 8
     assert result["max_grad_diff"] < 1e-6 * max(1.0, result["max_grad"])
     assert result["max_param_diff"] < 1e-6
+    # what the lab prints: not bit-equal in float32 (another summation order), but within a few rounding units
+    assert result["eps"] == torch.finfo(torch.float32).eps
+    assert result["within_rounding"] and not result["bit_equal"]
+    assert result["max_grad_diff"] <= bn.ROUNDING_BOUND * result["eps"] * result["max_grad"]
+
+
+def test_accumulation_in_float64_is_within_float64_rounding():
+    result = bn.accumulation_check(dtype=torch.float64)
+    assert result["eps"] == torch.finfo(torch.float64).eps and result["within_rounding"]
+    assert result["max_grad_diff"] < 1e-15
+
+
+def test_the_scaling_task_and_its_runs_are_float64():
+    assert bn.scaling_task().x_train.dtype == torch.float64
+    log = bn.train_epochs(64, bn.BASE_LR, epochs=1)
+    assert len(log.val_losses) == 1 and log.val_losses[0] < 2.5
 
 
 def test_panel_renders_defaults_and_says_divergence_at_a_huge_lr():

@@ -119,19 +119,23 @@ SCALING_TRAIN, SCALING_VAL = 2048, 2048
 
 @functools.lru_cache(maxsize=1)
 def scaling_task() -> datasets.Split:
-    return datasets.teacher_classification(num_train=SCALING_TRAIN, num_val=SCALING_VAL, seed=1)
+    """The fixed classification task of sections 2-3, in float64 so the printed losses are the same on every CPU path."""
+    return datasets.teacher_classification(num_train=SCALING_TRAIN, num_val=SCALING_VAL, seed=1, dtype=torch.float64)
 
 
 def train_epochs(batch_size: int, lr: float, epochs: int = EPOCHS, split: datasets.Split | None = None,
                  seed: int = 0) -> training.TrainLog:
-    """Train the document's MLP for a fixed number of *epochs* (samples seen), evaluating at every epoch's end."""
+    """Train the document's MLP for a fixed number of *epochs* (samples seen), evaluating at every epoch's end.
+
+    The model takes the split's dtype (float64 for :func:`scaling_task`).
+    """
     split = scaling_task() if split is None else split
     n = len(split.x_train)
     _check_batch_size(batch_size, n)
     if not (lr > 0 and math.isfinite(lr)):
         raise ValueError(f"학습률은 0보다 큰 유한한 수여야 합니다 (받은 값: {lr}).")
     steps_per_epoch = n // batch_size
-    model = training.mlp(split.num_features, 64, split.num_classes, seed=seed)
+    model = training.mlp(split.num_features, 64, split.num_classes, seed=seed, dtype=split.x_train.dtype)
     opt = SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
     data = training.batches(split, batch_size, steps_per_epoch * epochs, seed=seed)
     return training.train(model, opt, data, val=(split.x_val, split.y_val), eval_every=steps_per_epoch)
@@ -223,13 +227,22 @@ def full_batch_gradients(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> 
     return [p.grad.detach().clone() for p in model.parameters()]
 
 
-def accumulation_check(batch_size: int = 256, micro_batch_size: int = 32, lr: float = 0.1, seed: int = 0) -> dict:
-    """One SGD step from the large batch and one from accumulated micro-batches, from the same start: compare both."""
-    split = scaling_task()
+ROUNDING_BOUND = 4  # "rounding level": within this many units ε·max|value| of the dtype
+
+
+def accumulation_check(batch_size: int = 256, micro_batch_size: int = 32, lr: float = 0.1, seed: int = 0,
+                       dtype: torch.dtype = torch.float32) -> dict:
+    """One SGD step from the large batch and one from accumulated micro-batches, from the same start: compare both.
+
+    In float32, the dtype training uses. The exact differences are a few rounding units and depend on the CPU kernel
+    path (how each sum is vectorised), so what a lab prints is the portable fact: ``within_rounding`` says both
+    differences are at most ``ROUNDING_BOUND`` units ε·max|·| of ``dtype``, and ``bit_equal`` whether they are 0.
+    """
+    split = scaling_task().to(dtype)
     x, y = split.x_train[:batch_size], split.y_train[:batch_size]
     results = {}
     for name in ("large", "accumulated"):
-        model = training.mlp(split.num_features, 64, split.num_classes, seed=seed)
+        model = training.mlp(split.num_features, 64, split.num_classes, seed=seed, dtype=dtype)
         opt = SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
         if name == "large":
             grads = full_batch_gradients(model, x, y)
@@ -241,9 +254,14 @@ def accumulation_check(batch_size: int = 256, micro_batch_size: int = 32, lr: fl
     grad_diff = max(float((a - b).abs().max()) for a, b in zip(results["large"][0], results["accumulated"][0]))
     param_diff = max(float((a - b).abs().max()) for a, b in zip(results["large"][1], results["accumulated"][1]))
     grad_scale = max(float(g.abs().max()) for g in results["large"][0])
+    param_scale = max(float(p.abs().max()) for p in results["large"][1])
+    eps = torch.finfo(dtype).eps
     return {"batch_size": batch_size, "micro_batch_size": micro_batch_size,
             "steps": accumulation.accumulation_steps(batch_size, micro_batch_size),
-            "max_grad_diff": grad_diff, "max_param_diff": param_diff, "max_grad": grad_scale}
+            "max_grad_diff": grad_diff, "max_param_diff": param_diff, "max_grad": grad_scale, "max_param": param_scale,
+            "eps": eps, "bit_equal": grad_diff == 0 and param_diff == 0,
+            "within_rounding": grad_diff <= ROUNDING_BOUND * eps * grad_scale
+            and param_diff <= ROUNDING_BOUND * eps * param_scale}
 
 
 # --- the widget ------------------------------------------------------------------------------------------------------
