@@ -27,6 +27,18 @@ def test_coupled_and_decoupled_agree_to_rounding_without_momentum():
     assert max(pair.max_differences) < 1e-12
 
 
+def test_difference_text_prints_a_rounding_level_difference_only_as_a_bound():
+    plain, pair = de.coupled_vs_decoupled(momentum=0.0), de.coupled_vs_decoupled(momentum=0.9)
+    assert plain.at_rounding_level and plain.difference_text() == "< 1e-12 (반올림 수준)"
+    assert not pair.at_rounding_level and pair.difference_text() == f"{pair.final_difference:.1e}"
+
+
+def test_the_noisy_task_and_its_model_are_float64():
+    assert de.noisy_task().x_train.dtype == torch.float64
+    run = de.train_noisy_task(0.0, 0.9, de.COUPLED, 40)
+    assert not run.diverged and run.weight_norms[-1] > run.weight_norms[0]
+
+
 def test_coupled_and_decoupled_differ_with_momentum_and_coupled_shrinks_more():
     pair = de.coupled_vs_decoupled(momentum=0.9, weight_decay=0.1)
     assert pair.final_difference > 1e-3
