@@ -9,12 +9,15 @@ every case is named; otherwise the learner is told which case differs, never the
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dis
 import math
 import numbers
+import signal
+import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import torch
 
@@ -31,6 +34,8 @@ WRONG_SHAPE = "wrong_shape"
 WRONG_DTYPE = "wrong_dtype"
 NONFINITE = "nonfinite"
 MUTATED = "mutated"
+ALIASED = "aliased"  # a returned tensor shares memory with an input it must not alias
+TIMEOUT = "timeout"
 MISTAKE = "mistake"  # a known mistake, named in the message
 WRONG = "wrong"  # wrong, and not one of the known mistakes
 INTERNAL = "internal_error"
@@ -141,15 +146,26 @@ class Exercise:
         print(f"# [{self.id}] 참고 풀이 — 다른 풀이도 맞을 수 있습니다.\n{self.solution_code}", end="")
 
     def check(self, answer: Any) -> CheckResult:
-        """Grade `answer`, print Korean feedback once, return a result whose bool() says if it is accepted."""
-        try:
-            self._grade(answer)
-            result = CheckResult(self.id, True, CORRECT, self.success_note())
-        except Verdict as verdict:
-            ok = verdict.kind == CORRECT
-            result = CheckResult(self.id, ok, verdict.kind, verdict.message)
-        except Exception as error:  # a bug in a grader must never look like the learner's fault
-            result = CheckResult(self.id, False, INTERNAL, fb.INTERNAL_ERROR.format(error=fb.one_line_error(error)))
+        """Grade `answer`, print Korean feedback once, return a result whose bool() says if it is accepted.
+
+        Grading runs in a clean torch (default dtype float32, autograd on, the torch functions as imported), so what
+        the learner changed earlier in the notebook cannot make a right answer wrong or a wrong one right; the
+        learner's settings are put back afterwards and the feedback says what was set aside.
+        """
+        with _clean_torch() as changed, _time_limit(GRADING_SECONDS):
+            try:
+                self._grade(answer)
+                result = CheckResult(self.id, True, CORRECT, self.success_note())
+            except Verdict as verdict:
+                ok = verdict.kind == CORRECT
+                result = CheckResult(self.id, ok, verdict.kind, verdict.message)
+            except _GradingTimeout:
+                result = CheckResult(self.id, False, TIMEOUT, fb.TIMEOUT.format(seconds=GRADING_SECONDS))
+            except Exception as error:  # a bug in a grader must never look like the learner's fault
+                result = CheckResult(self.id, False, INTERNAL, fb.INTERNAL_ERROR.format(error=fb.one_line_error(error)))
+        if changed:
+            note = fb.CLEAN_TORCH.format(changes=", ".join(changed))
+            result.message = f"{result.message}\n{note}" if result.message else note
         print(result.text)
         return result
 
@@ -159,6 +175,69 @@ class Exercise:
 
     def _grade(self, answer: Any) -> None:  # raise Verdict for anything but a correct answer
         raise NotImplementedError
+
+
+# =====================================================================================================
+# A clean torch for grading, and a time limit
+# =====================================================================================================
+
+GRADING_SECONDS = 20  # every shipped solution is graded in well under a second
+
+# The torch functions graders and references rely on, as they were when this module was imported. A learner who
+# patched one (e.g. `torch.allclose = lambda *a, **k: True`) is graded with the original.
+_TORCH_ORIGINALS = {(owner, name): getattr(owner, name) for owner, names in (
+    (torch, ("allclose", "equal", "isfinite", "randn", "zeros", "zeros_like", "ones", "tensor", "stack", "cat",
+             "is_tensor")),
+    (torch.Tensor, ("add_", "add", "mul_", "mul", "sub", "sub_", "div", "clone", "detach", "copy_", "item", "double",
+                    "__add__", "__sub__", "__mul__", "__truediv__", "__neg__", "backward", "zero_")),
+) for name in names}
+
+
+@contextlib.contextmanager
+def _clean_torch() -> Iterator[list[str]]:
+    """Grade in torch's defaults; yield the (Korean-readable) list of what the learner had changed, then restore it."""
+    changed: list[str] = []
+    saved_dtype, saved_grad = torch.get_default_dtype(), torch.is_grad_enabled()
+    patched = {key: getattr(*key) for key, original in _TORCH_ORIGINALS.items() if getattr(*key) is not original}
+    if saved_dtype != torch.float32:
+        changed.append(f"torch.set_default_dtype({saved_dtype})")
+    if not saved_grad:
+        changed.append("torch.set_grad_enabled(False)")
+    changed += [f"{'torch.Tensor' if owner is torch.Tensor else 'torch'}.{name}" for owner, name in patched]
+    try:
+        torch.set_default_dtype(torch.float32)
+        torch.set_grad_enabled(True)
+        for (owner, name) in patched:
+            setattr(owner, name, _TORCH_ORIGINALS[(owner, name)])
+        yield changed
+    finally:
+        for (owner, name), value in patched.items():
+            setattr(owner, name, value)
+        torch.set_default_dtype(saved_dtype)
+        torch.set_grad_enabled(saved_grad)
+
+
+class _GradingTimeout(BaseException):
+    """BaseException, so a learner's `except Exception` cannot swallow it."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop grading after ``seconds`` (SIGALRM, so only on Unix and in the main thread; elsewhere no limit)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _GradingTimeout
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # =====================================================================================================
@@ -177,9 +256,14 @@ def as_number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, torch.Tensor):
-        return float(value.item()) if value.numel() == 1 else None
+        if value.numel() != 1 or _tensor_problem(value) is not None:
+            return None
+        return float(value.item())
     if isinstance(value, numbers.Real):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # 10**400, a huge Fraction: a number, just beyond float
+            return math.inf if value > 0 else -math.inf
     try:  # numpy scalars and 0-d arrays without importing numpy
         if getattr(value, "shape", None) == () and hasattr(value, "item"):
             item = value.item()
@@ -190,6 +274,45 @@ def as_number(value: Any) -> float | None:
     return None
 
 
+def _beyond_float(value: Any) -> bool:
+    """An exact number (a huge int, a Fraction) too large for a float: the learner's answer, not a grader bug."""
+    if isinstance(value, (bool, float)) or not isinstance(value, numbers.Real):
+        return False
+    try:
+        float(value)
+    except OverflowError:
+        return True
+    return False
+
+
+def _tensor_problem(t: torch.Tensor) -> str | None:
+    """Why a returned tensor cannot be compared as values (None when it can): said in the learner's terms."""
+    if t.device.type == "meta":
+        return fb.META_TENSOR
+    if t.layout != torch.strided:
+        return fb.SPARSE_TENSOR.format(layout=str(t.layout).replace("torch.", ""))
+    if t.device.type != "cpu":
+        return fb.NOT_CPU_TENSOR.format(device=t.device)
+    if t.is_complex():
+        return fb.COMPLEX_TENSOR
+    return None
+
+
+def _tensors_in(value: Any) -> Iterator[torch.Tensor]:
+    if isinstance(value, torch.Tensor):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _tensors_in(item)
+
+
+def _shares_memory(a: torch.Tensor, b: torch.Tensor) -> bool:
+    if a.device != b.device or a.device.type == "meta" or a.layout != torch.strided or b.layout != torch.strided:
+        return False
+    pa, pb = a.untyped_storage().data_ptr(), b.untyped_storage().data_ptr()
+    return pa != 0 and pa == pb
+
+
 class NumberExercise(Exercise):
     """Answer is a single number, accepted within a relative tolerance; known wrong values are named."""
 
@@ -198,13 +321,13 @@ class NumberExercise(Exercise):
         kwargs.setdefault("answer_name", "answer")
         kwargs.setdefault("starter", "answer = ...  # 여기에 숫자를 넣으세요")
         super().__init__(**kwargs)
-        self.answer = float(answer)
+        self._answer = float(answer)  # not public: `ex.check(ex.answer)` should not be the first thing that works
         self.rel_tol = rel_tol
         self.mistakes = tuple(mistakes)
         self.mistake_rel_tol = rel_tol if mistake_rel_tol is None else mistake_rel_tol
         self._success = success
         for m in self.mistakes:  # a mistake that would be accepted as right is a bug in the question
-            assert not self._near(m.value, self.answer, self.rel_tol), (self.id, m.value)
+            assert not self._near(m.value, self._answer, self.rel_tol), (self.id, m.value)
 
     def success_note(self) -> str:
         return self._success
@@ -223,14 +346,16 @@ class NumberExercise(Exercise):
         x = as_number(answer)
         if x is None:
             raise Verdict(WRONG_TYPE, fb.NOT_A_NUMBER.format(got=fb.describe_type(answer)))
+        if _beyond_float(answer):
+            raise Verdict(WRONG, fb.BEYOND_FLOAT)
         if not math.isfinite(x):
-            raise Verdict(NONFINITE, "답이 NaN 또는 inf 입니다. 유한한 숫자 하나를 넣으세요.")
-        if self._near(x, self.answer, self.rel_tol):
+            raise Verdict(NONFINITE, fb.NONFINITE_ANSWER)
+        if self._near(x, self._answer, self.rel_tol):
             return
         for m in self.mistakes:
             if self._near(x, m.value, self.mistake_rel_tol):
                 raise Verdict(MISTAKE, m.message)
-        raise Verdict(WRONG, fb.TOO_BIG if x > self.answer else fb.TOO_SMALL)
+        raise Verdict(WRONG, fb.TOO_BIG if x > self._answer else fb.TOO_SMALL)
 
 
 # =====================================================================================================
@@ -323,7 +448,7 @@ class FunctionExercise(Exercise):
         self._cases: list[Case] | None = None
         self._expected: list[Any] | None = None
         self._mistake_outs: dict[int, list[Any]] = {}
-        self.reference = reference
+        self._reference = reference  # not public, nor the cases: a grader is help, but not a lookup table
         self.mistakes = tuple(mistakes)
         self.outputs = tuple(outputs)
         self.kinds = tuple(kinds) * (len(self.outputs) if len(kinds) == 1 else 1)
@@ -336,7 +461,7 @@ class FunctionExercise(Exercise):
         return self._success
 
     @property
-    def cases(self) -> list[Case]:
+    def _all_cases(self) -> list[Case]:
         if self._cases is None:
             self._cases = self._make_cases()
         return self._cases
@@ -416,14 +541,22 @@ class FunctionExercise(Exercise):
         return out
 
     def expected_outputs(self) -> list[Any]:
-        """Reference outputs per case (computed once: cases are fixed and the learner never sees them)."""
+        """Reference outputs per case, computed once, in the clean torch of `check()`.
+
+        A reference that raises where no error is expected is the grader's failure: it is reported as such and
+        never cached, so a later `check()` tries again.
+        """
         if self._expected is None:
-            self._expected = [self._run(self.reference, case) for case in self.cases]
+            expected = [self._run(self._reference, case) for case in self._all_cases]
+            for case, out in zip(self._all_cases, expected):
+                if isinstance(out, _Raised) and case.raises is None:
+                    raise Verdict(INTERNAL, fb.REFERENCE_FAILED.format(error=fb.one_line_error(out.error), case=case.desc))
+            self._expected = expected
         return self._expected
 
     def mistake_outputs(self, index: int) -> list[Any]:
         if index not in self._mistake_outs:
-            self._mistake_outs[index] = [self._run(self.mistakes[index].fn, case) for case in self.cases]
+            self._mistake_outs[index] = [self._run(self.mistakes[index].fn, case) for case in self._all_cases]
         return self._mistake_outs[index]
 
     def _grade(self, answer: Any) -> None:
@@ -435,7 +568,7 @@ class FunctionExercise(Exercise):
             raise Verdict(NOT_ATTEMPTED, fb.NOT_ATTEMPTED_FUNCTION)
         expected = self.expected_outputs()
         outs = []
-        for case, exp in zip(self.cases, expected):
+        for case, exp in zip(self._all_cases, expected):
             args = clone_value(case.args)
             try:
                 out = answer(*args)
@@ -451,6 +584,7 @@ class FunctionExercise(Exercise):
             for name, before, after in zip(self.arg_names, case.args, args):
                 if name not in self.mutable and not values_equal(after, before):
                     raise Verdict(MUTATED, fb.MUTATED.format(arg=name, case=case.desc))
+            self._check_returned_tensors(out, args, case)
             parts = self._split(out)
             if parts is not None:
                 out = tuple(self._normalise(k, p, args) for k, p in zip(self.kinds, parts))
@@ -461,10 +595,28 @@ class FunctionExercise(Exercise):
         for index, mistake in enumerate(self.mistakes):
             if self._matches(outs, self.mistake_outputs(index), strict=False):
                 raise Verdict(mistake.kind, mistake.message)
-        for case, out, exp in zip(self.cases, outs, expected):
+        for case, out, exp in zip(self._all_cases, outs, expected):
             if not self._matches([out], [exp], strict=True):
                 self._explain(case, out, exp)
-        raise Verdict(WRONG, fb.WRONG_VALUE.format(what="결과", case=self.cases[0].desc))  # pragma: no cover
+        raise Verdict(WRONG, fb.WRONG_VALUE.format(what="결과", case=self._all_cases[0].desc))  # pragma: no cover
+
+    def _check_returned_tensors(self, out: Any, args: tuple, case: Case) -> None:
+        """Returned tensors must hold comparable values and must not be (views of) inputs the function may not change.
+
+        Returning `grad` itself as a new momentum buffer looks right on one call, but the next backward pass
+        overwrites `grad` in place and the buffer with it: torch copies (`grad.detach().clone()`) for that reason.
+        """
+        parts = self._split(out) or (out,)
+        for name, part in zip(self.outputs, parts):
+            for tensor in _tensors_in(part):
+                problem = _tensor_problem(tensor)
+                if problem is not None:
+                    raise Verdict(WRONG_TYPE, f"`{name}`: {problem} ({case.desc})")
+                for arg_name, arg in zip(self.arg_names, args):
+                    if arg_name in self.mutable:
+                        continue
+                    if any(_shares_memory(tensor, source) for source in _tensors_in(arg)):
+                        raise Verdict(ALIASED, fb.ALIASED.format(out=name, arg=arg_name, case=case.desc))
 
     def exception_message(self, case: Case, error: Exception) -> str:
         if case.raises is not None:
@@ -580,5 +732,6 @@ def seeded(seed: int) -> torch.Generator:
 
 
 def randn(gen: torch.Generator, *shape: int) -> torch.Tensor:
-    return torch.randn(*shape, generator=gen)
+    """Case data in float32 whatever the learner's default dtype (cases are built once and cached)."""
+    return torch.randn(*shape, generator=gen, dtype=torch.float32)
 

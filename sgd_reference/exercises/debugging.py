@@ -205,10 +205,10 @@ class ChoiceExercise(Exercise):
         kwargs.setdefault("answer_name", "answer")
         kwargs.setdefault("starter", 'answer = ...  # 예: "ABCD" 또는 {1: "A", 2: "B", 3: "C", 4: "D"}')
         super().__init__(**kwargs)
-        self.answer = answer
+        self._answer = answer
 
     def _parse(self, answer: Any) -> list[str]:
-        n = len(self.answer)
+        n = len(self._answer)
         if isinstance(answer, str):
             letters = re.sub(r"[\s,;/\-]+", "", answer).upper()
             if len(letters) != n:
@@ -235,7 +235,7 @@ class ChoiceExercise(Exercise):
         if answer is None or answer is Ellipsis:
             raise Verdict(NOT_ATTEMPTED, fb.NOT_ATTEMPTED_VALUE.replace("숫자를", "답을"))
         picks = self._parse(answer)
-        wrong = [(i, p) for i, (p, right) in enumerate(zip(picks, self.answer), 1) if p != right]
+        wrong = [(i, p) for i, (p, right) in enumerate(zip(picks, self._answer), 1) if p != right]
         if not wrong:
             return
         lines = [f"{len(picks)}개 중 {len(picks) - len(wrong)}개가 맞았습니다."]

@@ -95,7 +95,7 @@ def momentum_step(param, grad, buf, lr, momentum, dampening=0.0):
                 _mistake(lambda p, g, b, lr, mu, d: (p - lr * _buffer(g, b, mu, 0.0), _buffer(g, b, mu, 0.0)))),
         Mistake("dampening 을 거꾸로 적용했습니다: 기울기에 dampening 이 아니라 (1 − dampening) 을 곱합니다.",
                 _mistake(lambda p, g, b, lr, mu, d: (p - lr * _buffer(g, b, mu, 1 - d), _buffer(g, b, mu, 1 - d)))),
-        Mistake("네스테로프 업데이트(g + μ·v)를 썼습니다. 일반 모멘텀은 속도 v 그대로 움직입니다.",
+        Mistake("네스테로프 업데이트(g + μ·v)를 썼습니다. 헤비볼 모멘텀은 속도 v 그대로 움직입니다.",
                 _mistake(lambda p, g, b, lr, mu, d: (p - lr * (g + mu * _buffer(g, b, mu, d)), _buffer(g, b, mu, d)))),
         Mistake("Sutskever 형태(v ← μv − ηg, θ ← θ + v)를 썼습니다. 이 문제는 PyTorch 형태입니다: 속도에 η 를 넣지 않습니다.",
                 _mistake(lambda p, g, b, lr, mu, d: (p + (-lr * g if b is None else mu * b - lr * g),
@@ -111,7 +111,7 @@ optimal_momentum = NumberExercise(
     title="최적 모멘텀",
     lab=LAB4,
     prompt=rf"""
-조건수 $\kappa = L/\mu_{{\min}} = {_KAPPA:g}$ 인 이차 함수에 heavy-ball 모멘텀을 씁니다. 학습률과 모멘텀을 함께
+조건수 $\kappa = L/\mu_{{\min}} = {_KAPPA:g}$ 인 이차 함수에 헤비볼 모멘텀(heavy-ball momentum)을 씁니다. 학습률과 모멘텀을 함께
 최적으로 고를 때, 최적 모멘텀 $\mu^*$ 는 얼마인가요? 숫자 하나를 `answer` 에 넣으세요 (소수 셋째 자리 정도까지).
 """,
     hints=[

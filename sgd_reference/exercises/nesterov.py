@@ -43,14 +43,14 @@ nesterov_step = FunctionExercise(
 `(new_param, new_buf)` 튜플을 반환하세요. `grad` 는 바꾸면 안 됩니다.
 """,
     hints=[
-        "일반 모멘텀과 속도 갱신은 같습니다. 다른 것은 파라미터를 움직이는 방향입니다.",
+        "헤비볼 모멘텀과 속도 갱신은 같습니다. 다른 것은 파라미터를 움직이는 방향입니다.",
         "네스테로프는 속도 v 대신 '기울기 + μ × (갱신된) 속도' 방향으로 움직입니다. 학습률은 속도에 넣지 않습니다.",
         "`new_buf = grad.clone() if buf is None else momentum * buf + grad`, "
         "`new_param = param - lr * (grad + momentum * new_buf)`",
     ],
     solution_code='''
 def nesterov_step(param, grad, buf, lr, momentum):
-    # 속도 갱신은 일반 모멘텀과 같습니다 (첫 스텝은 기울기 그대로).
+    # 속도 갱신은 헤비볼 모멘텀과 같습니다 (첫 스텝은 기울기 그대로).
     new_buf = grad.clone() if buf is None else momentum * buf + grad
     # 네스테로프: 갱신된 속도를 한 번 더 내다본 방향 g + momentum * v 로 움직입니다.
     new_param = param - lr * (grad + momentum * new_buf)
@@ -61,7 +61,7 @@ def nesterov_step(param, grad, buf, lr, momentum):
     outputs=("new_param", "new_buf"),
     mutable=("param", "buf"),
     mistakes=[
-        Mistake("heavy-ball(일반 모멘텀) 업데이트 θ ← θ − η·v 를 썼습니다. 네스테로프는 g + μ·v 방향으로 움직입니다.",
+        Mistake("헤비볼 모멘텀의 업데이트 θ ← θ − η·v 를 썼습니다. 네스테로프는 g + μ·v 방향으로 움직입니다.",
                 lambda p, g, b, lr, mu: (p - lr * _v(g, b, mu), _v(g, b, mu))),
         Mistake("Sutskever(내다보기) 형태 v ← μv − ηg, θ ← θ + v 를 썼습니다. 이 문제는 PyTorch 형태입니다: "
                 "속도에 학습률을 넣지 않고, θ ← θ − η(g + μv) 로 움직입니다.",
@@ -115,7 +115,7 @@ def nesterov_lookahead(param, buf, lr, momentum):
                 lambda p, v, lr, mu: p - lr * v),
         Mistake("이동량(−ημv)만 반환했습니다. 지금 위치 θ 에 더한 점을 반환하세요.",
                 lambda p, v, lr, mu: -lr * mu * v),
-        Mistake("지금 위치 θ 를 그대로 반환했습니다. 그것은 heavy-ball 이 기울기를 재는 곳입니다.",
+        Mistake("지금 위치 θ 를 그대로 반환했습니다. 그것은 헤비볼 모멘텀이 기울기를 재는 곳입니다.",
                 lambda p, v, lr, mu: p),
     ],
 )
