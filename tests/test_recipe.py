@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+import torch
 from matplotlib.figure import Figure
 
 from sgd_reference.labs import recipe as rc
@@ -49,6 +50,11 @@ def test_constant_schedule_warms_up_then_stays_flat():
 
 def test_recipe_learns_digits():
     assert rc.final_accuracy(rc.run_recipe()) > 0.95
+
+
+def test_runs_are_float64_so_every_cpu_kernel_path_prints_the_same_numbers():
+    assert rc.DTYPE == torch.float64 and {p.dtype for p in rc.recipe_model().parameters()} == {torch.float64}
+    assert rc.digits_split().x_train.dtype == torch.float64 and rc.digits_split().y_train.dtype == torch.long
 
 
 def test_warmup_removes_the_early_loss_spike_of_a_large_lr():
