@@ -48,6 +48,18 @@ def test_learning_rate_status_names_the_regime_at_l_equal_4(lr, word):
     assert_readable(panel.last_figure)
 
 
+@pytest.mark.parametrize("lr,expected", [(1e-17, "너무 작아 움직이지 않음"), (1e-300, "너무 작아 움직이지 않음"),
+                                         (1e-6, "천천히 수렴"), (0.25, "한 스텝에 최솟값 도착"),
+                                         (0.5, "같은 폭으로 계속 진동"), (0.5 + 1e-9, "발산")])
+def test_regime_compares_eta_l_with_a_tolerance_not_the_rounded_factor(lr, expected):
+    assert lrf.regime(lr, 4.0) == expected
+
+
+def test_a_vanishing_lr_is_not_called_divergence():
+    _, text = lrf.render_learning_rate(lr=1e-17, steps=5, curvature=4.0)
+    assert "발산:" not in text and "너무 작아 움직이지 않음" in text
+
+
 def test_lr_10_says_divergence_and_keeps_a_readable_plot():
     panel = lrf.learning_rate_panel()
     panel.controls["lr"].value = 10.0

@@ -24,16 +24,22 @@ REGIME_MULTIPLES = (0.2, 1.0, 1.6, 2.2)
 
 
 def regime(lr: float, curvature: float) -> str:
-    """The chapter's five behaviours, named from the step multiplier 1 - ηL."""
-    factor = quadratic.gd_factor(lr, curvature)
-    if math.isclose(factor, 0.0, abs_tol=1e-12):
+    """The chapter's five behaviours (and a sixth, η so small it does not move), named from ηL.
+
+    Compared on ηL with a tolerance, not on the rounded 1 - ηL: a vanishing η (1e-17) gives 1 - ηL == 1.0 exactly,
+    which is not divergence.
+    """
+    step = lr * curvature  # ηL
+    if step < 1e-12:
+        return "너무 작아 움직이지 않음"
+    if math.isclose(step, 1.0, rel_tol=1e-12):
         return "한 스텝에 최솟값 도착"
-    if 0 < factor < 1:
+    if step < 1:
         return "천천히 수렴"
-    if -1 < factor < 0:
-        return "진동하며 수렴"
-    if math.isclose(factor, -1.0, abs_tol=1e-12):
+    if math.isclose(step, 2.0, rel_tol=1e-12):
         return "같은 폭으로 계속 진동"
+    if step < 2:
+        return "진동하며 수렴"
     return "발산"
 
 
