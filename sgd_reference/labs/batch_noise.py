@@ -8,7 +8,6 @@ Least squares gives per-sample gradients in closed form, so σ² is computed exa
 
 from __future__ import annotations
 
-import functools
 import math
 
 import torch
@@ -17,6 +16,7 @@ from torch import nn
 
 from .. import accumulation
 from ..teaching import datasets, training, widgets
+from ..teaching.caching import copied_cache
 from ..optimizer import SGD
 from ..teaching.plotting import finite_ylim, plain_log_ticks
 
@@ -117,7 +117,7 @@ BASE_BATCH, BASE_LR, MOMENTUM, EPOCHS = 32, 0.02, 0.9, 4
 SCALING_TRAIN, SCALING_VAL = 2048, 2048
 
 
-@functools.lru_cache(maxsize=1)
+@copied_cache(maxsize=1)
 def scaling_task() -> datasets.Split:
     """The fixed classification task of sections 2-3, in float64 so the printed losses are the same on every CPU path."""
     return datasets.teacher_classification(num_train=SCALING_TRAIN, num_val=SCALING_VAL, seed=1, dtype=torch.float64)
@@ -141,7 +141,7 @@ def train_epochs(batch_size: int, lr: float, epochs: int = EPOCHS, split: datase
     return training.train(model, opt, data, val=(split.x_val, split.y_val), eval_every=steps_per_epoch)
 
 
-@functools.lru_cache(maxsize=32)
+@copied_cache(maxsize=32)
 def _default_task_run(batch_size: int, lr: float, epochs: int = EPOCHS) -> training.TrainLog:
     """``train_epochs`` on the default task, cached: the panel redraws the same baseline on every change."""
     return train_epochs(batch_size, lr, epochs, scaling_task())

@@ -15,13 +15,13 @@ import itertools
 import math
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
 import torch
 from matplotlib.figure import Figure
 from torch import nn
 
 from ..teaching import datasets, training, widgets
+from ..teaching.caching import copied_cache
 from ..optimizer import SGD
 from ..param_groups import decay_param_groups, describe_param_groups, split_decay_param_names
 from ..teaching.plotting import finite_ylim, plain_log_ticks, use_korean_font
@@ -150,9 +150,9 @@ def render_coupled_vs_decoupled(weight_decay: float = 0.1, momentum: float = 0.9
 # --- 2. weight norm and the train/validation gap ----------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
+@copied_cache(maxsize=1)
 def noisy_task() -> datasets.Split:
-    """The fixed task of this lab (cached: every run sees the very same tensors).
+    """The fixed task of this lab (cached: every run sees the same values, each in its own copy).
 
     float64, as is the model trained on it: the 400-step runs then print the same table on every CPU kernel path.
     """
@@ -195,7 +195,7 @@ def make_optimizer(model: nn.Module, weight_decay: float, momentum: float, mode:
     return cls(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
 
 
-@lru_cache(maxsize=64)
+@copied_cache(maxsize=64)
 def train_noisy_task(weight_decay: float, momentum: float = 0.9, mode: str = COUPLED,
                      steps: int = STEPS, lr: float = LR) -> DecayRun:
     """Train the document's MLP on the noisy task; cached, so the panel's λ = 0 reference is computed once."""

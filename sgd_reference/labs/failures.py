@@ -7,7 +7,6 @@ norm before clipping (the number that "spots" a failure) and held-out loss/accur
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ import torch
 from matplotlib.figure import Figure
 
 from ..teaching import datasets, training, widgets
+from ..teaching.caching import copied_cache
 from ..gradients import GradNormLogger, NonFiniteError, check_finite, clip_grad_norm
 from ..optimizer import SGD
 from ..teaching.plotting import finite_ylim, plain_log_ticks
@@ -57,7 +57,7 @@ class RunConfig:
         return ", ".join(parts)
 
 
-@functools.lru_cache(maxsize=4)
+@copied_cache(maxsize=4)
 def digits_split(train_size: int | None = None) -> datasets.Split:
     split = datasets.digits(seed=0).to(DTYPE)
     # A pixel that never lights up in the training images carries nothing the model could have learned: zero it in
@@ -87,7 +87,7 @@ def _validate(config: RunConfig) -> None:
         raise ValueError(f"스텝 수는 양수여야 합니다 (받은 값: {config.steps}).")
 
 
-@functools.lru_cache(maxsize=64)
+@copied_cache(maxsize=64)
 def run(config: RunConfig = RunConfig()) -> training.TrainLog:
     """Train once with ``config`` (cached: runs are deterministic, and the panels redraw the same baselines often)."""
     _validate(config)

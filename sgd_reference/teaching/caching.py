@@ -1,0 +1,32 @@
+"""A cache for the labs' deterministic runs whose hits are copies.
+
+The panels redraw the same baseline runs on every slider move, so the runs are cached. A cached result handed out
+as-is is shared: a learner who smooths `log.losses` in place, or calls `log.losses.clear()`, would change what every
+later panel draws until the kernel restarts. Each call therefore gets its own deep copy (a few hundred floats, or a
+small dataset: microseconds to milliseconds, against seconds for a run).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from typing import Any, Callable, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def copied_cache(maxsize: int | None = 128) -> Callable[[F], F]:
+    """``functools.lru_cache(maxsize)``, except that every call returns a deep copy of the cached value."""
+
+    def decorate(function: F) -> F:
+        cached = functools.lru_cache(maxsize=maxsize)(function)
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return copy.deepcopy(cached(*args, **kwargs))
+
+        wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        wrapper.cache_info = cached.cache_info  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
