@@ -1,0 +1,103 @@
+"""`{explorable}`: figures that the reader moves in the static site (no kernel, no network, no JS library).
+
+Syntax in a chapter (MyST)::
+
+    ```{explorable} lr-1d
+    :lr: 0.4
+    ```
+
+In a lab notebook the same thing is a raw ``<div class="sgd-explore" data-kind="lr-1d" data-lr="0.4">`` in a markdown
+cell (JupyterLab shows its fallback sentence; the widget above it is the kernel-side version).
+
+Kinds (drawn by explore_static/sgd-explore.js, which iterates in float64 exactly like ``sgd_reference.labs.quadratic``
+on torch's generic CPU path; tests/site/test_explorables.py compares the two):
+
+- ``lr-1d``: gradient descent on f(x) = (L/2)x² and on a 2-D valley; sliders for η, steps, L (lab 01, chapter 2).
+- ``momentum``: heavy-ball momentum against gradient descent in the valley; η, μ, κ, steps (lab 04, chapter 4).
+- ``nesterov``: heavy-ball against Nesterov momentum in the same valley; η, μ, κ (lab 05, chapter 5).
+
+The script and its styles are added only to pages that contain an explorable. Pages whose widget outputs were all
+removed for the site (``remove-output``) no longer load the ipywidgets html-manager that myst-nb adds for the
+notebook's saved widget state: nothing on them would use it.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+STATIC_DIR = Path(__file__).parent / "explore_static"
+KINDS = ("lr-1d", "momentum", "nesterov")
+MARKER = 'class="sgd-explore"'
+FALLBACK = "(책 사이트에서는 이 자리에 브라우저에서 바로 계산해 움직이는 그림이 있습니다.)"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _number(argument: str) -> str:
+    value = float(argument)
+    if not math.isfinite(value) or value < 0:
+        raise ValueError("0 이상의 유한한 수여야 합니다")
+    return argument.strip()
+
+
+def div_html(kind: str, settings: dict[str, str]) -> str:
+    """The one HTML form of an explorable (the directive writes it; lab notebooks contain it verbatim)."""
+    attrs = "".join(f' data-{html.escape(k)}="{html.escape(v)}"' for k, v in sorted(settings.items()))
+    return (f'<div class="sgd-explore" data-kind="{html.escape(kind)}"{attrs}>'
+            f'<p class="sgd-explore-fallback">{FALLBACK}</p></div>\n')
+
+
+class ExplorableDirective(SphinxDirective):
+    required_arguments = 1
+    has_content = False
+    option_spec = {"lr": _number, "steps": _number, "curvature": _number, "momentum": _number, "kappa": _number}
+
+    def run(self) -> list[nodes.Node]:
+        kind = self.arguments[0]
+        if kind not in KINDS:
+            raise self.error(f"explorable: 알 수 없는 종류 {kind!r} 입니다 ({', '.join(KINDS)} 중 하나).")
+        if "momentum" in self.options and float(self.options["momentum"]) >= 1:
+            raise self.error("explorable: :momentum: 은 0 이상 1 미만이어야 합니다.")
+        return [nodes.raw("", div_html(kind, dict(self.options)), format="html")]
+
+
+def _is_ipywidgets_script(js, widget_files: set[str]) -> bool:
+    """The scripts myst-nb adds for saved widget state: the state itself, nb_ipywidgets_js's files and inline body."""
+    filename = str(getattr(js, "filename", None) or "")
+    attributes = getattr(js, "attributes", {}) or {}
+    if attributes.get("type") == WIDGET_STATE:
+        return True
+    if filename:
+        return filename in widget_files or filename.split("?")[0].endswith(("/html-manager/dist/embed-amd.js",
+                                                                            "/requirejs/require.js"))
+    return "html-manager" in str(attributes.get("body", ""))
+
+
+def page_assets(app, pagename: str, templatename: str, context: dict, doctree) -> None:
+    body = context.get("body", "")
+    if MARKER in body:
+        app.add_css_file("sgd-explore.css")
+        app.add_js_file("sgd-explore.js", loading_method="defer")
+    scripts = context.get("script_files")
+    if scripts and WIDGET_VIEW not in body:
+        widget_files = {str(k) for k in (getattr(app.config, "nb_ipywidgets_js", None) or {}) if k}
+        scripts[:] = [js for js in scripts if not _is_ipywidgets_script(js, widget_files)]
+
+
+def _add_static_path(app, config) -> None:
+    path = str(STATIC_DIR)
+    if path not in config.html_static_path:
+        config.html_static_path.append(path)
+
+
+def setup(app):
+    app.add_directive("explorable", ExplorableDirective)
+    app.connect("config-inited", _add_static_path)
+    # after myst-nb's own html-page-context handler (priority 500), which adds the widget scripts
+    app.connect("html-page-context", page_assets, priority=800)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
