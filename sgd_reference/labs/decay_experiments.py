@@ -320,6 +320,7 @@ def weight_decay_panel() -> widgets.LivePanel:
 # --- 3. which parameters get decay: a small CNN with BatchNorm -------------------------------------------------
 
 
+@training.keeps_global_rng
 def small_cnn(seed: int = 0) -> nn.Sequential:
     """Conv-BN-ReLU ×2 + Linear for 8×8 digit images. Convolutions have no bias: the BN right after makes it redundant."""
     torch.manual_seed(seed)

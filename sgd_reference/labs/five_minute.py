@@ -42,6 +42,7 @@ def _check_steps(steps) -> int:
     return steps
 
 
+@training.keeps_global_rng
 def run_once(lr: float, steps: int = 20, momentum: float = 0.9, seed: int = 0) -> list[float]:
     """The document's ``run_once``, line for line (global RNG, model, SGD with momentum, fresh random batch each step).
 
@@ -80,6 +81,7 @@ def expected_random_label_loss(model: nn.Module, x: torch.Tensor) -> float:
     return float(-torch.log_softmax(model(x), dim=1).mean())
 
 
+@training.keeps_global_rng
 def run_random(lr: float, steps: int = 20, momentum: float = 0.9, seed: int = 0,
                probe: torch.Tensor | None = None) -> training.TrainLog:
     """The document's run (same RNG use as ``run_once``) with held-out expected loss recorded after every step.
@@ -90,7 +92,8 @@ def run_random(lr: float, steps: int = 20, momentum: float = 0.9, seed: int = 0,
     _check_lr(lr)
     _check_steps(steps)
     probe = probe_inputs() if probe is None else probe
-    model = training.mlp(NUM_FEATURES, 64, NUM_CLASSES, seed=seed)  # calls torch.manual_seed(seed) like the document
+    # torch.manual_seed(seed) and the init, like the document; the draws below continue from that stream
+    model = training.mlp(NUM_FEATURES, 64, NUM_CLASSES, seed=seed, restore_rng=False)
     opt = SGD(model.parameters(), lr=lr, momentum=momentum)
     log = training.TrainLog(eval_steps=[0], val_losses=[expected_random_label_loss(model, probe)])
     for step in range(steps):

@@ -61,6 +61,7 @@ def digits_split() -> datasets.Split:
     return datasets.digits(seed=0).to(DTYPE)
 
 
+@training.keeps_global_rng
 def recipe_model(seed: int = 0) -> nn.Sequential:
     """Chapter 8's model: Linear(64, 128) - BatchNorm - ReLU - Linear(128, 10)."""
     torch.manual_seed(seed)

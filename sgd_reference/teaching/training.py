@@ -7,6 +7,7 @@ diverged instead of raising: a lab at an extreme slider value must say "발산" 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -46,13 +47,32 @@ class TrainLog:
         return text
 
 
+def keeps_global_rng(function: Callable) -> Callable:
+    """Decorator: the learner's global torch RNG is the same after the call as before.
+
+    The labs seed the global RNG as the source document does (``torch.manual_seed``); without this, a learner's
+    ``torch.manual_seed(42)`` followed by one lab call would no longer give the seed-42 stream.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with torch.random.fork_rng(devices=[]):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
 def mlp(num_features: int = 32, hidden: int = 64, num_classes: int = 10, seed: int = 0,
-        dtype: torch.dtype = torch.float32) -> nn.Sequential:
+        dtype: torch.dtype = torch.float32, restore_rng: bool = True) -> nn.Sequential:
     """The source document's model, ``Linear(32, 64) - ReLU - Linear(64, 10)``, initialised from ``seed``.
 
     ``dtype=torch.float64`` makes a run identical on every CPU kernel path (float32 reductions differ between AVX2,
-    AVX-512 and the generic path).
+    AVX-512 and the generic path). The global RNG is put back afterwards; ``restore_rng=False`` leaves it where the
+    document's ``torch.manual_seed(seed)`` and initialisation leave it, for a caller that keeps drawing from it the
+    way the document does (and restores it itself, with :func:`keeps_global_rng`).
     """
+    if restore_rng:
+        return keeps_global_rng(mlp)(num_features, hidden, num_classes, seed, dtype, restore_rng=False)
     torch.manual_seed(seed)
     return nn.Sequential(nn.Linear(num_features, hidden, dtype=dtype), nn.ReLU(),
                          nn.Linear(hidden, num_classes, dtype=dtype))
