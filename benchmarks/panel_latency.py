@@ -70,6 +70,20 @@ PANELS: list[Panel] = [
         dict(optimizer="sgd_momentum", lr=0.1, steps=600),
         dict(optimizer="sgd", lr=1e-4, steps=600),
     ]),
+    # Lab 8: the recipe at the smallest batch (the most steps for the same epochs) and the largest lr.
+    Panel("08 recipe.recipe_panel", lambda: _lab("recipe").recipe_panel(), [
+        dict(batch_size=16, base_lr=0.1),
+        dict(batch_size=16, base_lr=10.0, warmup_epochs=0),
+        dict(batch_size=256, base_lr=1e-3, warmup_epochs=5),
+    ]),
+    # Lab 9: the debugging run at its extremes, and the diagnosis quiz (its build draws the four runs).
+    Panel("09 failures.debug_panel", lambda: _lab("failures").debug_panel(), [
+        dict(lr_multiplier=100.0, momentum=0.99, clip=True, warmup=True),
+        dict(lr_multiplier=0.01, momentum=0.0),
+    ]),
+    Panel("09 failures.diagnosis_quiz", lambda: _lab("failures").diagnosis_quiz(), [
+        dict(run_1="A", run_2="B", run_3="C", run_4="D"),
+    ]),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import torch
 from matplotlib.figure import Figure
 
 from sgd_reference.teaching import widgets
@@ -69,3 +70,20 @@ def test_log_slider_validates_its_range():
 def test_log_slider_spans_the_requested_decades():
     s = widgets.log_slider("학습률 η", 0.01, 1e-4, 10.0)
     assert (s.min, s.max, s.base) == (-4, 1, 10) and s.value == pytest.approx(0.01)
+
+
+def test_a_panel_renders_with_one_torch_thread_and_gives_the_setting_back():
+    seen = []
+
+    def render(x):
+        seen.append(torch.get_num_threads())
+        return None, f"x = {x}"
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        panel = widgets.LivePanel(render, {"x": widgets.int_slider("x", 1, 0, 3)})
+        panel.set(x=2)
+        assert seen == [1, 1] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(previous)

@@ -8,12 +8,14 @@ whose control values they set.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import math
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 import ipywidgets as widgets
+import torch
 from IPython.display import Image, clear_output, display
 from matplotlib.figure import Figure
 
@@ -22,6 +24,20 @@ from .plotting import use_korean_font
 Render = Callable[..., "tuple[Figure | None, str]"]
 
 _STYLE = {"description_width": "initial"}
+
+
+@contextlib.contextmanager
+def one_torch_thread() -> Iterator[None]:
+    """Render with one torch thread: the labs' models are tiny, and on 2 cores a second thread spin-waits more than
+    it computes (a panel move measured 8-50 s with 2 threads, 0.4-2.9 s with 1). The labs' numbers are the same on
+    1 and 2 threads (make test-portability checks it), so this changes the wait, not the result."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
 _LAYOUT = widgets.Layout(width="420px")
 
 
@@ -112,7 +128,8 @@ class LivePanel:
     def update(self) -> None:
         use_korean_font()  # before the figure exists: text picks its font when it is created
         try:
-            figure, text = self.render(**self.values())
+            with one_torch_thread():
+                figure, text = self.render(**self.values())
             self.last_error = None
         except Exception as error:  # a lab must never crash on a slider move
             figure = None
@@ -138,7 +155,8 @@ class LivePanel:
 def show_static(render: Render, **values) -> None:
     """Draw the default run once, as a plain figure plus its summary: what the static site shows without a kernel."""
     use_korean_font()
-    figure, text = render(**values)
+    with one_torch_thread():
+        figure, text = render(**values)
     if figure is not None:
         display_figure(figure)
     print(text)
