@@ -69,6 +69,7 @@ def test_explorable_moves_with_the_keyboard_and_says_divergence(site_dir, open_p
             sid = s.get_attribute("id")
             label = box.locator(f'label[for="{sid}"]').inner_text()
             assert any("\uac00" <= ch <= "\ud7a3" for ch in label), label
+            assert box.get_by_role("slider", name=label, exact=True).count() == 1, f"{label}: not the slider's name"
             assert s.get_attribute("aria-valuetext")
             assert box.locator(f'output[for="{sid}"]').inner_text().strip()
         status = box.locator('[role="status"][aria-live="polite"]')
@@ -85,6 +86,17 @@ def test_explorable_moves_with_the_keyboard_and_says_divergence(site_dir, open_p
         assert after["outputs"][0] != before["outputs"][0]
         page.keyboard.press("Tab")  # Tab goes on to the next control
         assert page.evaluate("document.activeElement.id") == sliders.nth(1).get_attribute("id")
+
+        if i == 0:  # and with the mouse: drag the first slider's thumb to its left end
+            before_drag = _figure_state(page, box)
+            first.scroll_into_view_if_needed()
+            bounds = first.bounding_box()
+            page.mouse.move(bounds["x"] + bounds["width"] / 2, bounds["y"] + bounds["height"] / 2)
+            page.mouse.down()
+            page.mouse.move(bounds["x"] + 1, bounds["y"] + bounds["height"] / 2, steps=5)
+            page.mouse.up()
+            dragged = _figure_state(page, box)
+            assert dragged["outputs"][0] != before_drag["outputs"][0] and dragged["svg"] != before_drag["svg"], path
 
         first.focus()
         page.keyboard.press("End")  # the largest learning rate
