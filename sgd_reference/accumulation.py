@@ -16,26 +16,20 @@ from collections.abc import Callable
 
 from torch import Tensor, nn
 
+from . import validation
+
 __all__ = ["accumulate_gradients", "accumulation_steps", "effective_batch_size"]
-
-
-def _check_positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}는 정수여야 합니다 (받은 값: {value!r}).")
-    if value < 1:
-        raise ValueError(f"{name}는 1 이상이어야 합니다 (받은 값: {value}).")
-    return value
 
 
 def effective_batch_size(micro_batch_size: int, steps: int) -> int:
     """유효 배치 크기 = micro-batch size × accumulation steps (per optimizer step, one device)."""
-    return _check_positive_int(micro_batch_size, "마이크로배치 크기") * _check_positive_int(steps, "누적 스텝 수")
+    return validation.integer(micro_batch_size, "마이크로배치 크기", minimum=1) * validation.integer(steps, "누적 스텝 수", minimum=1)
 
 
 def accumulation_steps(target_batch_size: int, micro_batch_size: int) -> int:
     """How many micro-batches to accumulate to reach ``target_batch_size`` (must divide evenly)."""
-    target = _check_positive_int(target_batch_size, "목표 배치 크기")
-    micro = _check_positive_int(micro_batch_size, "마이크로배치 크기")
+    target = validation.integer(target_batch_size, "목표 배치 크기", minimum=1)
+    micro = validation.integer(micro_batch_size, "마이크로배치 크기", minimum=1)
     if target % micro:
         raise ValueError(
             f"목표 배치 크기 {target} 가 마이크로배치 크기 {micro} 로 나누어떨어지지 않습니다: "
@@ -73,7 +67,7 @@ def accumulate_gradients(
             f"inputs 와 targets 의 첫 차원(샘플 수)이 같고 1 이상이어야 합니다 "
             f"(inputs {tuple(inputs.shape)}, targets {tuple(targets.shape)})."
         )
-    micro = _check_positive_int(micro_batch_size, "마이크로배치 크기")
+    micro = validation.integer(micro_batch_size, "마이크로배치 크기", minimum=1)
     if zero_grad:
         model.zero_grad(set_to_none=True)
 

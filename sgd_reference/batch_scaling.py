@@ -11,31 +11,19 @@ from __future__ import annotations
 
 import math
 
+from . import validation
+
 __all__ = ["scale_lr_linear", "lr_range_rule_of_thumb", "lr_candidates", "SOFT_SCALING_EXPONENT"]
 
 #: Exponent of the softer end of the rule of thumb: 2**SOFT_SCALING_EXPONENT == 1.5.
 SOFT_SCALING_EXPONENT = math.log2(1.5)
 
 
-def _check_lr(lr: object, name: str = "학습률") -> float:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"{name}은 0보다 큰 유한한 수여야 합니다 (받은 값: {lr!r}).")
-    return float(lr)
-
-
-def _check_batch(b: object, name: str) -> int:
-    if isinstance(b, bool) or not isinstance(b, int):
-        raise TypeError(f"{name}는 정수여야 합니다 (받은 값: {b!r}, 타입 {type(b).__name__}).")
-    if b <= 0:
-        raise ValueError(f"{name}는 1 이상이어야 합니다 (받은 값: {b}).")
-    return b
-
-
 def scale_lr_linear(lr: float, batch_size: int, new_batch_size: int) -> float:
     """Linear scaling: η₂ = η₁ · B₂ / B₁ (a starting point for the search, not the answer)."""
-    lr = _check_lr(lr)
-    b1 = _check_batch(batch_size, "기존 배치 크기")
-    b2 = _check_batch(new_batch_size, "새 배치 크기")
+    lr = validation.positive(lr, "학습률")
+    b1 = validation.integer(batch_size, "기존 배치 크기", minimum=1)
+    b2 = validation.integer(new_batch_size, "새 배치 크기", minimum=1)
     return lr * b2 / b1
 
 
@@ -45,8 +33,8 @@ def lr_range_rule_of_thumb(lr: float, batch_size: int, new_batch_size: int) -> t
     Exactly the document at ×2 (lr ×1.5–×2) and ×1/2 (lr ×1/2–×2/3); other ratios r use the same
     ends, r and r^{log₂1.5}, which is our extrapolation, not the document's.
     """
-    lr = _check_lr(lr)
-    r = _check_batch(new_batch_size, "새 배치 크기") / _check_batch(batch_size, "기존 배치 크기")
+    lr = validation.positive(lr, "학습률")
+    r = validation.integer(new_batch_size, "새 배치 크기", minimum=1) / validation.integer(batch_size, "기존 배치 크기", minimum=1)
     ends = (lr * r, lr * r**SOFT_SCALING_EXPONENT)
     return (min(ends), max(ends))
 

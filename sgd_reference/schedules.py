@@ -17,26 +17,14 @@ from collections.abc import Sequence
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
+from . import validation
+
 __all__ = ["warmup_cosine_lr", "WarmupCosineLR"]
 
 
-def _check_int(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}는 정수여야 합니다 (받은 값: {value!r}).")
-    if value < minimum:
-        raise ValueError(f"{name}는 {minimum} 이상이어야 합니다 (받은 값: {value}).")
-    return value
-
-
-def _check_number(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name}은 0 이상의 유한한 수여야 합니다 (받은 값: {value!r}).")
-    return float(value)
-
-
 def _check_steps(total_steps: object, warmup_steps: object) -> tuple[int, int]:
-    total = _check_int(total_steps, "전체 스텝 수 total_steps", 1)
-    warmup = _check_int(warmup_steps, "워밍업 스텝 수 warmup_steps", 0)
+    total = validation.integer(total_steps, "전체 스텝 수 total_steps", minimum=1)
+    warmup = validation.integer(warmup_steps, "워밍업 스텝 수 warmup_steps", minimum=0)
     if warmup >= total:
         raise ValueError(
             f"워밍업 스텝 수({warmup})는 전체 스텝 수({total})보다 작아야 합니다: 코사인 감쇠 구간이 남아야 합니다."
@@ -49,10 +37,10 @@ def warmup_cosine_lr(step: int, total_steps: int, warmup_steps: int, base_lr: fl
 
     Shown in the book: 08_recipe.
     """
-    step = _check_int(step, "스텝 step", 0)
+    step = validation.integer(step, "스텝 step", minimum=0)
     total, warmup = _check_steps(total_steps, warmup_steps)
-    base_lr = _check_number(base_lr, "기본 학습률 base_lr")
-    min_lr = _check_number(min_lr, "최소 학습률 min_lr")
+    base_lr = validation.nonnegative(base_lr, "기본 학습률 base_lr")
+    min_lr = validation.nonnegative(min_lr, "최소 학습률 min_lr")
     if min_lr > base_lr:
         raise ValueError(f"최소 학습률 min_lr({min_lr})이 기본 학습률 base_lr({base_lr})보다 클 수 없습니다.")
     if step < warmup:
@@ -83,9 +71,9 @@ class WarmupCosineLR(LRScheduler):
         if isinstance(min_lr, Sequence) and not isinstance(min_lr, str):
             if len(min_lr) != n_groups:
                 raise ValueError(f"min_lr 목록의 길이({len(min_lr)})가 파라미터 그룹 수({n_groups})와 같아야 합니다.")
-            self.min_lrs = [_check_number(m, "최소 학습률 min_lr") for m in min_lr]
+            self.min_lrs = [validation.nonnegative(m, "최소 학습률 min_lr") for m in min_lr]
         else:
-            self.min_lrs = [_check_number(min_lr, "최소 학습률 min_lr")] * n_groups
+            self.min_lrs = [validation.nonnegative(min_lr, "최소 학습률 min_lr")] * n_groups
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:  # type: ignore[override]

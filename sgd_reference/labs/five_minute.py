@@ -14,6 +14,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
+from .. import validation
 from ..teaching import datasets, training, widgets
 from ..optimizer import SGD
 from ..teaching.plotting import finite_ylim
@@ -28,28 +29,14 @@ TASK_TRAIN, TASK_VAL, TASK_SEED = 2048, 2048, 0
 _COLORS = ("tab:blue", "tab:orange", "tab:red", "tab:green")
 
 
-def _check_lr(lr) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)):
-        raise TypeError(f"학습률은 숫자여야 합니다 (받은 값: {lr!r}).")
-    if not (lr > 0 and math.isfinite(lr)):
-        raise ValueError(f"학습률은 0보다 큰 유한한 수여야 합니다 (받은 값: {lr}).")
-    return float(lr)
-
-
-def _check_steps(steps) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps <= 0:
-        raise ValueError(f"스텝 수는 양의 정수여야 합니다 (받은 값: {steps!r}).")
-    return steps
-
-
 @training.keeps_global_rng
 def run_once(lr: float, steps: int = 20, momentum: float = 0.9, seed: int = 0) -> list[float]:
     """The document's ``run_once``, line for line (global RNG, model, SGD with momentum, fresh random batch each step).
 
     Uses :class:`sgd_reference.SGD`, which equals ``torch.optim.SGD`` bit for bit, so the losses are the document's.
     """
-    _check_lr(lr)
-    _check_steps(steps)
+    validation.positive(lr, "학습률")
+    validation.integer(steps, "스텝 수", minimum=1)
     torch.manual_seed(seed)
     model = nn.Sequential(nn.Linear(NUM_FEATURES, 64), nn.ReLU(), nn.Linear(64, NUM_CLASSES))
     crit = nn.CrossEntropyLoss()
@@ -89,8 +76,8 @@ def run_random(lr: float, steps: int = 20, momentum: float = 0.9, seed: int = 0,
     ``val_losses[t]`` is the expected random-label loss on ``probe`` after step ``eval_steps[t]`` (step 0 = the
     initial model). A run whose loss turns NaN/inf or grows 1000x stops and is marked diverged.
     """
-    _check_lr(lr)
-    _check_steps(steps)
+    validation.positive(lr, "학습률")
+    validation.integer(steps, "스텝 수", minimum=1)
     probe = probe_inputs() if probe is None else probe
     # The held-out loss costs 8,192 forward passes: after every step up to 100 steps, then on ~100 evenly spaced
     # steps and the last (a 400-step panel move answers in about a second instead of four).
@@ -152,8 +139,8 @@ def run_learnable(lr: float, steps: int = 200, momentum: float = 0.9, seed: int 
 
     The model takes the split's dtype (float64 for :func:`learnable_task`).
     """
-    _check_lr(lr)
-    _check_steps(steps)
+    validation.positive(lr, "학습률")
+    validation.integer(steps, "스텝 수", minimum=1)
     split = learnable_task() if split is None else split
     model = training.mlp(NUM_FEATURES, 64, NUM_CLASSES, seed=seed, dtype=split.x_train.dtype)
     opt = SGD(model.parameters(), lr=lr, momentum=momentum)
@@ -260,8 +247,8 @@ def render_comparison(lr_a: float = 1e-2, lr_b: float = 1e-1, momentum: float = 
         raise ValueError(f"데이터 방식은 {sorted(_MODE_NAMES)} 중 하나여야 합니다 (받은 값: {mode!r}).")
     if not (0 <= momentum < 1):
         raise ValueError(f"모멘텀은 0 이상 1 미만이어야 합니다 (받은 값: {momentum}).")
-    lrs = [_check_lr(lr) for lr in (lr_a, lr_b, *extra_lrs)]
-    _check_steps(steps)
+    lrs = [validation.positive(lr, "학습률") for lr in (lr_a, lr_b, *extra_lrs)]
+    validation.integer(steps, "스텝 수", minimum=1)
     if mode == RANDOM:
         logs = [run_random(lr, steps, momentum) for lr in lrs]
     else:

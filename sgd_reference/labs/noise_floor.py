@@ -24,6 +24,8 @@ from typing import Callable
 
 import torch
 
+from .. import validation
+
 CURVATURES = (1.0, 0.5, 0.2, 0.1)   # λ_i of the quadratic; κ = 10
 SIGMA = 1.0                         # per-sample gradient noise (standard deviation per coordinate)
 START = 2.0                         # θ_0 in every coordinate, far above the floor
@@ -33,23 +35,9 @@ STEPS = 3000
 Schedule = Callable[[int], float]
 
 
-def _check_positive(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name}은(는) 수여야 합니다 (받은 값: {value!r}).")
-    if not (value > 0 and math.isfinite(value)):
-        raise ValueError(f"{name}은(는) 0보다 큰 유한한 수여야 합니다 (받은 값: {value!r}).")
-    return float(value)
-
-
-def _check_batch(batch_size) -> int:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"배치 크기는 1 이상의 정수여야 합니다 (받은 값: {batch_size!r}).")
-    return batch_size
-
-
 def predicted_floor(lr: float, batch_size: int, curvatures=CURVATURES, sigma: float = SIGMA) -> float:
     """Stationary expected loss of constant-η SGD: Σ_i ησ²/(2B(2 − ηλ_i)). Needs ηλ_i < 2 (else SGD diverges)."""
-    lr, batch_size = _check_positive("학습률 η", lr), _check_batch(batch_size)
+    lr, batch_size = validation.positive(lr, "학습률 η"), validation.integer(batch_size, "배치 크기", minimum=1)
     if any(lr * lam >= 2 for lam in curvatures):
         raise ValueError(f"학습률 η = {lr:g} 는 안정 한계 2/λ_max = {2 / max(curvatures):g} 이상이라 바닥이 없습니다 (발산).")
     return math.fsum(lr * sigma ** 2 / (2 * batch_size * (2 - lr * lam)) for lam in curvatures)
@@ -58,8 +46,8 @@ def predicted_floor(lr: float, batch_size: int, curvatures=CURVATURES, sigma: fl
 def loss_curve(lr: float | Schedule, batch_size: int, *, steps: int = STEPS, seeds: int = SEEDS, seed: int = 0,
                curvatures=CURVATURES, sigma: float = SIGMA) -> list[float]:
     """Mean loss over ``seeds`` runs after each step (``steps`` values). ``lr`` is a number or a function of the step t."""
-    schedule = lr if callable(lr) else (lambda t, _lr=_check_positive("학습률 η", lr): _lr)
-    batch_size = _check_batch(batch_size)
+    schedule = lr if callable(lr) else (lambda t, _lr=validation.positive(lr, "학습률 η"): _lr)
+    batch_size = validation.integer(batch_size, "배치 크기", minimum=1)
     gen = torch.Generator().manual_seed(seed)
     lams = torch.tensor(curvatures, dtype=torch.float64)
     theta = torch.full((seeds, len(curvatures)), START, dtype=torch.float64)
@@ -109,7 +97,7 @@ def floor_table(lrs=(0.2, 0.1, 0.05), batch_sizes=(1, 4, 16), *, steps: int = ST
 
 def inverse_time_decay(lr0: float, t0: float) -> Schedule:
     """η_t = η₀/(1 + t/t₀): Σ η_t diverges (like log t) and Σ η_t² converges, the Robbins–Monro conditions."""
-    lr0, t0 = _check_positive("처음 학습률 η₀", lr0), _check_positive("t₀", t0)
+    lr0, t0 = validation.positive(lr0, "처음 학습률 η₀"), validation.positive(t0, "t₀")
     return lambda t: lr0 / (1 + t / t0)
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import torch
 
+from .. import validation
+
 
 @dataclass(frozen=True)
 class Split:
@@ -32,16 +34,12 @@ class Split:
         return Split(self.x_train.to(dtype), self.y_train, self.x_val.to(dtype), self.y_val)
 
 
-def _check_positive_int(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}은(는) 정수여야 합니다 (받은 값: {value!r}).")
-    if value <= 0:
-        raise ValueError(f"{name}은(는) 양수여야 합니다 (받은 값: {value}).")
-
-
-def _check_fraction(name: str, value: float) -> None:
-    if not (0.0 <= float(value) < 1.0):
-        raise ValueError(f"{name}은(는) 0 이상 1 미만이어야 합니다 (받은 값: {value}).")
+def _fraction(value: float, name: str) -> float:
+    """0 <= value < 1 (a validation share, a label-noise rate)."""
+    x = validation.real(value, name, minimum=0.0)
+    if not x < 1.0:
+        raise validation.InvalidArgument(f"{name}은(는) 1보다 작아야 합니다 (받은 값: {value!r}).")
+    return x
 
 
 def digits(seed: int = 0, val_fraction: float = 0.25, dtype: torch.dtype = torch.float32) -> Split:
@@ -50,7 +48,7 @@ def digits(seed: int = 0, val_fraction: float = 0.25, dtype: torch.dtype = torch
     ``dtype=torch.float64`` standardises in float64: ``digits().to(torch.float64)`` would keep the float32 rounding of
     the mean and std, which differs in the last bits between CPU kernel paths.
     """
-    _check_fraction("val_fraction", val_fraction)
+    _fraction(val_fraction, "val_fraction")
     from sklearn.datasets import load_digits  # ships inside scikit-learn: no network
 
     data = load_digits()
@@ -82,8 +80,8 @@ def teacher_classification(num_train: int = 512, num_val: int = 1024, num_featur
     """
     for name, value in (("num_train", num_train), ("num_val", num_val), ("num_features", num_features),
                         ("num_classes", num_classes)):
-        _check_positive_int(name, value)
-    _check_fraction("label_noise", label_noise)
+        validation.integer(value, name, minimum=1)
+    _fraction(label_noise, "label_noise")
     generator = torch.Generator().manual_seed(seed)
     hidden = torch.randn(num_features, 64, generator=generator, dtype=dtype) / num_features**0.5
     readout = torch.randn(64, num_classes, generator=generator, dtype=dtype) / 8.0
@@ -99,8 +97,8 @@ def teacher_classification(num_train: int = 512, num_val: int = 1024, num_featur
 def linear_regression(num_samples: int = 4096, num_features: int = 10, noise: float = 0.5,
                       seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Inputs ``x``, targets ``y = x @ w_true + noise``, and ``w_true``: a least-squares problem with known gradients."""
-    _check_positive_int("num_samples", num_samples)
-    _check_positive_int("num_features", num_features)
+    validation.integer(num_samples, "num_samples", minimum=1)
+    validation.integer(num_features, "num_features", minimum=1)
     if noise < 0:
         raise ValueError(f"noise는 0 이상이어야 합니다 (받은 값: {noise}).")
     generator = torch.Generator().manual_seed(seed)
