@@ -16,7 +16,8 @@ use_korean_font()
 
 
 def test_state_bytes_are_zero_one_and_two_parameter_copies():
-    param_bytes = sum(p.numel() * p.element_size() for p in oc.make_model().parameters())
+    param_bytes = sum(p.numel() * p.element_size() for p in oc.make_float32_model().parameters())
+    assert param_bytes == 4 * sum(p.numel() for p in oc.make_model().parameters())  # the table is float32
     assert oc.measure_state_bytes(oc.SGD_PLAIN) == (param_bytes, {})
     assert oc.measure_state_bytes(oc.SGD_MOMENTUM) == (param_bytes, {"momentum_buffer": param_bytes})
     _, adam = oc.measure_state_bytes(oc.ADAM)
@@ -26,9 +27,9 @@ def test_state_bytes_are_zero_one_and_two_parameter_copies():
 
 
 def test_state_bytes_agree_with_torch_sgd():
-    model = oc.make_model()
+    model = oc.make_float32_model()
     reference = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    x, y = oc.digits_split().x_train[:8], oc.digits_split().y_train[:8]
+    x, y = oc.digits_split(torch.float32).x_train[:8], oc.digits_split().y_train[:8]
     torch.nn.functional.cross_entropy(model(x), y).backward()
     reference.step()
     assert oc.state_bytes(reference) == oc.measure_state_bytes(oc.SGD_MOMENTUM)[1]
@@ -56,6 +57,30 @@ def test_sweep_finds_a_good_region_and_sgd_with_momentum_diverges_at_the_top_of_
     assert sgd.accuracies[-1] is None  # η = 3 with μ = 0.9: diverges
     assert sgd.best > 0.95 and adam.best > 0.95
     assert adam.good_width_decades >= sgd.good_width_decades  # the table's "less sensitive" row, on this task
+
+
+def test_the_runs_are_float64_and_the_seed_changes_the_start_and_the_batches():
+    assert oc.digits_split().x_train.dtype == torch.float64 and next(oc.make_model().parameters()).dtype == torch.float64
+    a, b = oc.train_digits(oc.ADAM, 1e-3, 20, 20, 0), oc.train_digits(oc.ADAM, 1e-3, 20, 20, 1)
+    assert a.losses[0] != b.losses[0] and a.losses == oc.train_digits(oc.ADAM, 1e-3, 20, 20).losses
+
+
+def test_seed_width_table_prints_each_seed_and_counts_the_comparison(monkeypatch):
+    # a fake sweep per seed, so the count is checked without training: Adam wider, the same, narrower
+    widths = {oc.ADAM: [(1e-3, 1e-2), (1e-3, 3e-3), (1e-3, 1e-3)], oc.SGD_MOMENTUM: [(1e-2, 3e-2), (1e-2, 3e-2),
+                                                                                        (1e-2, 1e-1)]}
+
+    def fake_sweeps(seeds, steps):
+        return {name: [oc.Sweep(name, (low, high, 1.0), (0.97, 0.98, None)) for low, high in pairs]
+                for name, pairs in widths.items()}
+    monkeypatch.setattr(oc, "seed_sweeps", fake_sweeps)
+    table = oc.seed_width_table(seeds=range(3))
+    lines = table.splitlines()
+    adam = [line for line in lines if line.startswith("Adam")]
+    sgd = [line for line in lines if line.startswith(oc.NAMES[oc.SGD_MOMENTUM])]
+    assert len(lines) == 7 and len(adam) == len(sgd) == 3 and "시드 2" in adam[2] and "발산 1" in sgd[0]
+    assert "(10배 구간 1.0개)" in adam[0] and "(10배 구간 0.5개)" in sgd[0] and "(10배 구간 0.0개)" in adam[2]
+    assert lines[-1] == "시드 3개 중 좋은 구간이 Adam 쪽이 더 넓은 시드 1개, 같은 시드 1개, 모멘텀 SGD 쪽이 더 넓은 시드 1개"
 
 
 def test_render_lr_sweep_has_a_log_x_axis_with_plain_labels():

@@ -64,24 +64,39 @@ def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
     return SGD(params, lr=lr, momentum=0.9 if name == SGD_MOMENTUM else 0.0)
 
 
-@lru_cache(maxsize=1)
-def digits_split() -> datasets.Split:
-    return datasets.digits(seed=0)
+# The runs are float64: a sweep that reaches the edge of divergence amplifies rounding, and float32 rounding differs
+# between CPU kernel paths (one path's Adam "good region" was a decade narrower than another's). The memory table
+# stays float32, the dtype people train in, so its bytes are the ones the exercise computes.
+DTYPE = torch.float64
 
 
-def make_model(seed: int = 0) -> nn.Sequential:
+@lru_cache(maxsize=2)
+def digits_split(dtype: torch.dtype = DTYPE) -> datasets.Split:
+    return datasets.digits(seed=0, dtype=dtype)
+
+
+def make_model(seed: int = 0, dtype: torch.dtype = DTYPE) -> nn.Sequential:
     """The same MLP for every optimizer: 64 pixels → 64 hidden → 10 digits, same initial weights."""
-    return training.mlp(num_features=64, hidden=HIDDEN, num_classes=10, seed=seed)
+    return training.mlp(num_features=64, hidden=HIDDEN, num_classes=10, seed=seed, dtype=dtype)
 
 
-@lru_cache(maxsize=128)
-def train_digits(name: str, lr: float, steps: int = STEPS, eval_every: int = EVAL_EVERY) -> training.TrainLog:
-    """One run on digits (cached: the panel, the figures and the tests reuse the same runs)."""
+def make_float32_model(seed: int = 0) -> nn.Sequential:
+    """:func:`make_model` in float32, for the memory table."""
+    return make_model(seed, torch.float32)
+
+
+@lru_cache(maxsize=256)
+def train_digits(name: str, lr: float, steps: int = STEPS, eval_every: int = EVAL_EVERY,
+                 seed: int = 0) -> training.TrainLog:
+    """One run on digits (cached: the panel, the figures and the tests reuse the same runs).
+
+    ``seed`` sets both the initial weights and the mini-batch order; every optimizer gets the same ones.
+    """
     name, lr, steps = _check_optimizer(name), _check_lr(lr), _check_steps(steps)
     split = digits_split()
-    model = make_model()
+    model = make_model(seed)
     optimizer = make_optimizer(name, model.parameters(), lr)
-    return training.train(model, optimizer, training.batches(split, BATCH_SIZE, steps, seed=0),
+    return training.train(model, optimizer, training.batches(split, BATCH_SIZE, steps, seed=seed),
                           val=(split.x_val, split.y_val), eval_every=eval_every)
 
 
@@ -141,18 +156,20 @@ def state_bytes(optimizer: torch.optim.Optimizer) -> dict[str, int]:
     return totals
 
 
-def measure_state_bytes(name: str, model_factory: Callable[[], nn.Module] = make_model) -> tuple[int, dict[str, int]]:
+def measure_state_bytes(name: str, model_factory: Callable[[], nn.Module] = make_float32_model
+                        ) -> tuple[int, dict[str, int]]:
     """(parameter bytes, state bytes per key) after ONE step: the state is created lazily by the first ``step()``."""
     model = model_factory()
     optimizer = make_optimizer(name, model.parameters(), USUAL_LR[name])
-    x, y = digits_split().x_train[:BATCH_SIZE], digits_split().y_train[:BATCH_SIZE]
+    dtype = next(model.parameters()).dtype
+    x, y = digits_split().x_train[:BATCH_SIZE].to(dtype), digits_split().y_train[:BATCH_SIZE]
     nn.functional.cross_entropy(model(x), y).backward()
     optimizer.step()
     param_bytes = sum(p.numel() * p.element_size() for p in model.parameters())
     return param_bytes, state_bytes(optimizer)
 
 
-def memory_table(model_factory: Callable[[], nn.Module] = make_model) -> str:
+def memory_table(model_factory: Callable[[], nn.Module] = make_float32_model) -> str:
     """The memory row of the table, measured: state bytes and their ratio to the parameters' own bytes."""
     lines = [f"{'옵티마이저':<16} | {'상태 바이트':>9} | {'파라미터 대비':>8} | 상태 텐서 (키별 바이트)"]
     for name in NAMES:
@@ -194,9 +211,43 @@ class Sweep:
         return math.log10(max(good) / min(good))
 
 
-def lr_sweep(name: str, lrs=None, steps: int = SWEEP_STEPS) -> Sweep:
+def lr_sweep(name: str, lrs=None, steps: int = SWEEP_STEPS, seed: int = 0) -> Sweep:
     lrs = tuple(SWEEP_LRS[_check_optimizer(name)] if lrs is None else lrs)
-    return Sweep(name, lrs, tuple(final_accuracy(train_digits(name, lr, steps, steps)) for lr in lrs))
+    return Sweep(name, lrs, tuple(final_accuracy(train_digits(name, lr, steps, steps, seed)) for lr in lrs))
+
+
+SWEEP_SEEDS = range(5)
+
+
+def seed_sweeps(seeds=SWEEP_SEEDS, steps: int = SWEEP_STEPS) -> dict[str, list[Sweep]]:
+    """The sweep of every optimizer repeated for each seed (initial weights and batch order): the width is a
+    seed-dependent measurement (449 validation images, a 2-point margin), so the lab reports its spread."""
+    return {name: [lr_sweep(name, steps=steps, seed=seed) for seed in seeds] for name in SWEEP_LRS}
+
+
+def _lr_list(lrs) -> str:
+    return ", ".join(f"{lr:g}" for lr in lrs) or "없음"
+
+
+def seed_width_table(seeds=SWEEP_SEEDS, steps: int = SWEEP_STEPS) -> str:
+    """Per optimizer and seed: the good region and its width in decades, the diverged lrs; then the comparison count."""
+    seeds = list(seeds)
+    sweeps = seed_sweeps(seeds, steps)
+    lines = []
+    for name, per_seed in sweeps.items():
+        for seed, sweep in zip(seeds, per_seed):
+            diverged = [lr for lr, a in zip(sweep.lrs, sweep.accuracies) if a is None]
+            lines.append(f"{NAMES[name]:<15} 시드 {seed}: 최고 {sweep.best:.1%} (η={sweep.best_lr:g}), 좋은 구간 "
+                         f"{min(sweep.good_lrs):g}~{max(sweep.good_lrs):g} (10배 구간 {sweep.good_width_decades:.1f}개), "
+                         f"발산 {_lr_list(diverged)}")
+    adam, sgd = sweeps[ADAM], sweeps[SGD_MOMENTUM]
+    # widths are multiples of the half-decade grid step: compare them rounded to that step, not as raw floats
+    widths = [(round(2 * a.good_width_decades), round(2 * s.good_width_decades)) for a, s in zip(adam, sgd)]
+    wider = sum(a > s for a, s in widths)
+    same = sum(a == s for a, s in widths)
+    lines.append(f"시드 {len(seeds)}개 중 좋은 구간이 Adam 쪽이 더 넓은 시드 {wider}개, 같은 시드 {same}개, "
+                 f"모멘텀 SGD 쪽이 더 넓은 시드 {len(seeds) - wider - same}개")
+    return "\n".join(lines)
 
 
 def render_lr_sweep(steps: int = SWEEP_STEPS) -> tuple[Figure, str]:
@@ -208,7 +259,7 @@ def render_lr_sweep(steps: int = SWEEP_STEPS) -> tuple[Figure, str]:
     for row, sweep in enumerate(sweeps):
         color = COLORS[sweep.name]
         ax.plot(sweep.lrs, [a if a is not None else math.nan for a in sweep.accuracies], color=color, marker="o",
-                label=f"{NAMES[sweep.name]} (좋은 구간 {sweep.good_width_decades:.1f} 디케이드)")
+                label=f"{NAMES[sweep.name]} (좋은 구간: 10배 구간 {sweep.good_width_decades:.1f}개)")
         diverged = [lr for lr, a in zip(sweep.lrs, sweep.accuracies) if a is None]
         if diverged:
             ax.plot(diverged, [0.02] * len(diverged), color=color, marker="x", linestyle="none", markersize=9)
