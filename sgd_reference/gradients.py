@@ -16,6 +16,8 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
+from . import validation
+
 __all__ = ["NonFiniteError", "global_grad_norm", "clip_grad_norm", "check_finite", "GradNormLogger"]
 
 
@@ -79,8 +81,7 @@ def clip_grad_norm(params: Any, max_norm: float, norm_type: float = 2.0) -> Tens
     coefficient min(max_norm / (‖g‖ + 1e-6), 1), multiplied into every gradient even when it is 1.
     Shown in the book: 09_debugging.
     """
-    if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or math.isnan(max_norm) or max_norm < 0:
-        raise ValueError(f"max_norm 은 0 이상의 수여야 합니다 (받은 값: {max_norm!r}).")
+    max_norm = validation.real(max_norm, "max_norm", minimum=0.0, finite=False)  # torch also takes a 0-d tensor, or inf
     tensors = _as_tensor_list(params, "clip_grad_norm")
     if any(not (isinstance(t, nn.Parameter) or t.requires_grad) for t in tensors):
         raise TypeError("clip_grad_norm 에는 기울기가 아니라 파라미터(또는 모델)를 넘겨 주세요: 파라미터의 .grad 를 고칩니다.")

@@ -98,7 +98,10 @@ def run_random(lr: float, steps: int = 20, momentum: float = 0.9, seed: int = 0,
             log.diverged_at = step
             break
         loss.backward()
-        opt.step()
+        if not training.step_or_overflow(opt):
+            log.losses.append(value)
+            log.diverged_at = step
+            break
         log.losses.append(value)
         if (step + 1) % eval_every == 0 or step + 1 == steps:
             log.eval_steps.append(step + 1)

@@ -11,6 +11,7 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
+from .. import validation
 from ..teaching import plotting, widgets
 from . import quadratic
 from .valley_figures import COLORS, LOG_FLOOR, draw_contours, draw_error, draw_path, new_figure
@@ -43,13 +44,10 @@ def regime(lr: float, curvature: float) -> str:
     return "발산"
 
 
-def _check(lr: float, steps: int, curvature: float) -> None:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"학습률 η 는 0보다 큰 유한한 수여야 합니다 (받은 값: {lr!r}).")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"스텝 수는 1 이상의 정수여야 합니다 (받은 값: {steps!r}).")
-    if isinstance(curvature, bool) or not isinstance(curvature, (int, float)) or not curvature > 0:
-        raise ValueError(f"곡률 L 은 0보다 커야 합니다 (받은 값: {curvature!r}).")
+def _check(lr: float, steps: int, curvature: float) -> tuple[float, int, float]:
+    """The settings as plain Python numbers (numpy scalars and 0-d tensors accepted), checked once here."""
+    return (validation.positive(lr, "학습률 η"), validation.integer(steps, "스텝 수", minimum=1),
+            validation.positive(curvature, "곡률 L"))
 
 
 def _draw_parabola_path(ax, run: quadratic.Run, curvature: float, title: str) -> None:
@@ -74,7 +72,7 @@ def _draw_parabola_path(ax, run: quadratic.Run, curvature: float, title: str) ->
 
 def render_regimes(curvature: float = 4.0, steps: int = 8) -> tuple[Figure, str]:
     """Four panels side by side: η = 0.2/L (느림), 1/L (한 스텝), 1.6/L (진동), 2.2/L (발산)."""
-    _check(1.0, steps, curvature)
+    _, steps, curvature = _check(1.0, steps, curvature)
     fig = new_figure(12, 3.2)
     axes = fig.subplots(1, len(REGIME_MULTIPLES), sharey=True)
     lines = []
@@ -93,7 +91,7 @@ def render_regimes(curvature: float = 4.0, steps: int = 8) -> tuple[Figure, str]
 
 def render_learning_rate(lr: float = 0.4, steps: int = 20, curvature: float = 4.0) -> tuple[Figure, str]:
     """The lab's panel: path on the parabola, |x_t| (log), the multiplier |1 - ηL| against η, and the 2-D valley."""
-    _check(lr, steps, curvature)
+    lr, steps, curvature = _check(lr, steps, curvature)
     run_1d = quadratic.run("gd", [curvature], [X0], lr, steps)
     flat = curvature / FLAT_RATIO
     run_2d = quadratic.run("gd", [flat, curvature], X0_2D, lr, steps)

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from ..teaching import plotting, widgets
 from . import quadratic
-from .valley_figures import COLORS, check_valley_settings, draw_contours, draw_error, draw_path, new_figure
+from .valley_figures import COLORS, check_kappa, check_valley_settings, draw_contours, draw_error, draw_path, new_figure
 
 X0 = (-2.0, 0.6)
 PATH_STEPS = 60  # the path panel shows the first steps; the error panel shows all of them
@@ -53,11 +53,12 @@ def draw_stable_region(ax, lr: float, momentum: float, curvatures) -> None:
 def render_momentum(lr: float | None = None, momentum: float | None = None, kappa: float = DEFAULT_KAPPA,
                     steps: int = 200) -> tuple[Figure, str]:
     """Path, error curve with theory and the stable region, for momentum (η, μ) against GD at its best η."""
+    kappa = check_kappa(kappa)  # before the defaults: a κ out of range must be named, not the μ computed from it
     if lr is None or momentum is None:
         best_lr, best_mu = default_parameters(kappa)
         lr = best_lr if lr is None else lr
         momentum = best_mu if momentum is None else momentum
-    check_valley_settings(lr, momentum, kappa, steps)
+    lr, momentum, kappa, steps = check_valley_settings(lr, momentum, kappa, steps)
     m, big = quadratic.valley_curvatures(kappa, LARGEST)
     curv = (m, big)
     gd_lr = quadratic.gd_optimal_lr(big, m)

@@ -16,6 +16,7 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import nesterov as nv
+from .. import validation
 from ..teaching import plotting, widgets
 from . import quadratic
 from .valley_figures import COLORS, LOG_FLOOR, check_valley_settings, draw_contours, draw_error, draw_path, new_figure
@@ -68,16 +69,15 @@ def _rate_text(measured: float) -> str:
     return f"{measured:.4f}" if math.isfinite(measured) else "없음(오차가 곧바로 0이 됨)"
 
 
-def _check(lr: float, momentum: float, kappa: float, change_step: int, steps: int) -> None:
-    check_valley_settings(lr, momentum, kappa, steps)
-    if isinstance(change_step, bool) or not isinstance(change_step, int) or not 0 <= change_step <= steps:
-        raise ValueError(f"학습률 변경 스텝은 0 이상 {steps} 이하의 정수여야 합니다 (받은 값: {change_step!r}).")
+def _check(lr: float, momentum: float, kappa: float, change_step: int, steps: int) -> tuple:
+    lr, momentum, kappa, steps = check_valley_settings(lr, momentum, kappa, steps)
+    return lr, momentum, kappa, validation.integer(change_step, "학습률 변경 스텝", minimum=0, maximum=steps), steps
 
 
 def render_nesterov(lr: float = 0.5, momentum: float = 0.9, kappa: float = 100.0, change_step: int = 30,
                     steps: int = 150) -> tuple[Figure, str]:
     """Paths and error curves (heavy-ball vs Nesterov), and the look-ahead vs PyTorch difference per step."""
-    _check(lr, momentum, kappa, change_step, steps)
+    lr, momentum, kappa, change_step, steps = _check(lr, momentum, kappa, change_step, steps)
     m, big = quadratic.valley_curvatures(kappa, LARGEST)
     curv = (m, big)
     runs = {method: quadratic.run(method, curv, X0, lr, steps, momentum) for method in ("heavy_ball", "nesterov")}

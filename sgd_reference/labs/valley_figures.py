@@ -6,11 +6,10 @@ window or blow up (NaN) are clipped to a fixed window: the contours stay readabl
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from matplotlib.figure import Figure
 
+from .. import validation
 from ..teaching import plotting
 from .quadratic import Run, loss
 
@@ -19,16 +18,24 @@ COLORS = {"gd": "#4c72b0", "heavy_ball": "#dd8452", "nesterov": "#55a868", "theo
 LOG_FLOOR = 1e-18
 
 
-def check_valley_settings(lr: float, momentum: float, kappa: float, steps: int) -> None:
-    """Korean errors for the slider values every valley figure takes (η, μ, κ, steps)."""
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"학습률 η 는 0보다 큰 유한한 수여야 합니다 (받은 값: {lr!r}).")
-    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
-        raise ValueError(f"모멘텀 μ 는 0 이상 1 미만이어야 합니다 (받은 값: {momentum!r}).")
-    if isinstance(kappa, bool) or not isinstance(kappa, (int, float)) or not kappa >= 1:
-        raise ValueError(f"조건수 κ 는 1 이상이어야 합니다 (받은 값: {kappa!r}).")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
-        raise ValueError(f"스텝 수는 2 이상의 정수여야 합니다 (받은 값: {steps!r}).")
+# Beyond about 1e6 the optimal momentum ((√κ−1)/(√κ+1))² rounds towards 1 and the valley's flat side never moves
+# in a few hundred steps: the figures would show nothing the chapter explains.
+KAPPA_MAX = 1e6
+
+
+def check_kappa(kappa: float) -> float:
+    """The condition number first: the default η and μ are computed from it."""
+    return validation.real(kappa, "조건수 κ", minimum=1.0, maximum=KAPPA_MAX)
+
+
+def check_valley_settings(lr: float, momentum: float, kappa: float, steps: int) -> tuple[float, float, float, int]:
+    """Korean errors for the slider values every valley figure takes (η, μ, κ, steps); returns them as plain numbers."""
+    kappa = check_kappa(kappa)
+    lr = validation.positive(lr, "학습률 η")
+    momentum = validation.nonnegative(momentum, "모멘텀 μ")
+    if not momentum < 1:
+        raise validation.InvalidArgument(f"모멘텀 μ는 1보다 작아야 합니다 (받은 값: {momentum!r}).")
+    return lr, momentum, kappa, validation.integer(steps, "스텝 수", minimum=2)
 
 
 def new_figure(width: float, height: float) -> Figure:

@@ -149,7 +149,9 @@ def train(model: nn.Module, optimizer: torch.optim.Optimizer, data: Iterable[tup
             break
         if max_grad_norm is not None:
             torch.nn.utils.clip_grad_norm_(parameters, max_grad_norm)
-        optimizer.step()
+        if not step_or_overflow(optimizer):
+            log.diverged_at = step
+            break
         if scheduler is not None:
             scheduler.step()
         if val is not None and (step + 1) % eval_every == 0:
@@ -158,6 +160,18 @@ def train(model: nn.Module, optimizer: torch.optim.Optimizer, data: Iterable[tup
             log.val_losses.append(val_loss)
             log.val_accuracies.append(val_accuracy)
     return log
+
+
+def step_or_overflow(optimizer: torch.optim.Optimizer) -> bool:
+    """``optimizer.step()``; False when torch cannot even apply the step because η·g overflows the parameters' dtype
+    (an η of 1e308 on float32 weights): that is divergence, said as "발산", not a RuntimeError wall."""
+    try:
+        optimizer.step()
+    except RuntimeError as error:
+        if "overflow" not in str(error):
+            raise
+        return False
+    return True
 
 
 def moving_average(values: list[float], window: int) -> list[float]:
