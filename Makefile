@@ -30,7 +30,8 @@ install: $(STAMP)
 system-deps:
 	bash tools/install_system_deps.sh
 
-# MathJax, require.js and the widget html-manager, served by the site itself (no CDN at view time).
+# MathJax, require.js and the widget html-manager, served by the site itself (no CDN at view time),
+# and axe-core for the accessibility test (tests/site/_vendor, not served).
 vendor:
 	bash tools/vendor_js.sh
 
@@ -66,7 +67,7 @@ labs-test: install
 test-portability: install
 	$(PY) tools/portability.py
 
-site-test: install system-deps
+site-test: install system-deps vendor
 	$(PY) -m pytest tests/site -q
 
 # Re-execute every lab in place so the stored outputs (what the site shows and nbval compares) are current.

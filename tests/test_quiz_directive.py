@@ -110,6 +110,34 @@ def test_multiple_choice_uses_checkboxes_and_numeric_an_input(site):
     assert 'data-quiz-kind="multiple"' in html
     assert re.search(r'data-answer="0.5"[^>]*data-quiz-kind="numeric"[^>]*data-tolerance="0.01"', html)
     assert '<label for="quiz-index-3-input">' in html and 'inputmode="decimal"' in html
+    # the answer field is tied to its question, not only to the word "답"
+    assert re.search(r'id="quiz-index-3-input"[^>]*aria-describedby="quiz-index-3-q"', html)
+    assert 'id="quiz-index-3-q"' in html
+
+
+FORMULA_OPTIONS = r"""
+```{quiz}
+한 스텝에 곱해지는 값은?
+
+- $0.999$
+- [x] $0.1\,g$
+- $(\sqrt\kappa-1)$: 모멘텀의 수렴 속도
+```
+"""
+
+
+def test_an_option_that_is_only_a_simple_formula_is_named_by_its_plain_text(tmp_path):
+    out, warnings = build(tmp_path, "# 제목\n" + FORMULA_OPTIONS, warningiserror=True)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'id="quiz-index-1-o1"[^>]*aria-label="0.999"', html)
+    assert re.search(r'id="quiz-index-1-o2"[^>]*aria-label="0.1 g"', html)
+    o3 = re.search(r'<input[^>]*id="quiz-index-1-o3"[^>]*>', html).group(0)
+    assert "aria-label" not in o3  # it has words: its <label> names it
+
+
+def test_an_option_that_is_only_a_formula_without_a_plain_reading_is_an_error(tmp_path):
+    _, warnings = build(tmp_path, "# 제목\n\n```{quiz}\n질문?\n\n- [x] $\\eta/B$\n- 둘\n```\n")
+    assert "1번 보기가 수식뿐" in warnings, warnings
 
 
 def test_ids_are_stable_across_builds(site, tmp_path):

@@ -30,6 +30,8 @@ from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 
 STATIC_DIR = Path(__file__).parent / "quiz_static"
+# A formula the option's accessible name can quote as it is: numbers, letters, + - / . , ( ) and spacing commands.
+SPEAKABLE_TEX = re.compile(r"^[0-9A-Za-z.,()+\-/ ]+$")
 OPTION_RE = re.compile(r"^[-*] (?:\[(?P<mark>[ xX])\] )?(?P<text>.*)$")
 FEEDBACK_RE = re.compile(r"^\s+>\s?(?P<text>.*)$")
 
@@ -56,6 +58,21 @@ class quiz_feedback(nodes.General, nodes.Element):
 
 class quiz_result(nodes.General, nodes.Element):
     """The aria-live region: status line + the feedback blocks."""
+
+
+def _text_name(option: nodes.Element) -> str | None:
+    """The accessible name an option needs besides its label: '' when the label has words (it names the input
+    itself), the formula's plain text when the label is only a simple formula ($0.05$, $0.1\\,g$: the browser's
+    accessibility tree reads a typeset formula as nothing), None when the label is only a formula that has no
+    plain reading (the author must add words)."""
+    words = [t for t in option.findall(nodes.Text)
+             if t.astext().strip() and not isinstance(t.parent, nodes.math)]
+    if words:
+        return ""
+    formulas = [m.astext() for m in option.findall(nodes.math)]
+    plain = " ".join(re.sub(r"\\[,;:! ]|[{}]", " ", tex) for tex in formulas).split()
+    text = " ".join(plain)
+    return text if text and SPEAKABLE_TEX.match(text) else None
 
 
 def _slug(docname: str) -> str:
@@ -119,6 +136,13 @@ class QuizDirective(SphinxDirective):
                 option_id = f"{quiz_id}-o{i}"
                 item = quiz_option(kind=kind, quiz_id=quiz_id, option_id=option_id, correct=option["correct"])
                 self._parse(option["text"], item, inline=True)
+                name = _text_name(item)
+                if name is None:
+                    raise self.error(
+                        f"quiz: {i}번 보기가 수식뿐이라 화면 낭독기가 읽을 이름이 없습니다. 보기에 글을 덧붙이세요 "
+                        "(예: '- $\\eta/B$: 학습률을 배치 크기로 나눈 값').")
+                if name:
+                    item["text_name"] = name
                 node += item
                 if option["feedback"]:
                     fb = quiz_feedback(ids=[f"{option_id}-fb"], classes=["sgd-quiz-feedback"], option_id=option_id)
@@ -207,9 +231,10 @@ def visit_quiz_option_html(self, node) -> None:
     input_type = "radio" if node["kind"] == "single" else "checkbox"
     oid = html.escape(node["option_id"])
     correct = "true" if node["correct"] else "false"
+    name = f' aria-label="{html.escape(node["text_name"])}"' if node.get("text_name") else ""
     self.body.append(
         f'<div class="sgd-quiz-option"><input type="{input_type}" id="{oid}" name="{html.escape(node["quiz_id"])}" '
-        f'value="{oid}" data-correct="{correct}"><label for="{oid}">')
+        f'value="{oid}" data-correct="{correct}"{name}><label for="{oid}">')
 
 
 def depart_quiz_option_html(self, node) -> None:
@@ -220,7 +245,8 @@ def visit_quiz_numeric_html(self, node) -> None:
     qid = html.escape(node["quiz_id"])
     self.body.append(
         f'<div class="sgd-quiz-numeric"><label for="{qid}-input">답</label> '
-        f'<input type="text" inputmode="decimal" autocomplete="off" id="{qid}-input" class="sgd-quiz-input"></div>\n')
+        f'<input type="text" inputmode="decimal" autocomplete="off" id="{qid}-input" class="sgd-quiz-input" '
+        f'aria-describedby="{qid}-q"></div>\n')
     raise nodes.SkipNode
 
 
