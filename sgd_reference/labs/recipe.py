@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import torch
 from matplotlib.figure import Figure
 from torch import nn
 
+from .. import validation
 from ..teaching import datasets, training, widgets
+from ..teaching.caching import copied_cache
 from ..batch_scaling import scale_lr_linear
 from ..optimizer import SGD
 from ..param_groups import decay_param_groups
@@ -38,25 +39,7 @@ LARGE_LR = 1.0
 DTYPE = torch.float64
 
 
-def _check_lr(lr) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not (math.isfinite(lr) and lr > 0):
-        raise ValueError(f"학습률은 0보다 큰 유한한 수여야 합니다 (받은 값: {lr!r}).")
-    return float(lr)
-
-
-def _check_choice(value, allowed, what: str):
-    if value not in allowed:
-        raise ValueError(f"{what}은(는) {list(allowed)} 중 하나여야 합니다 (받은 값: {value!r}).")
-    return value
-
-
-def _check_warmup(warmup_epochs, epochs: int) -> int:
-    if isinstance(warmup_epochs, bool) or not isinstance(warmup_epochs, int) or not (0 <= warmup_epochs < epochs):
-        raise ValueError(f"워밍업 에폭 수는 0 이상 {epochs} 미만의 정수여야 합니다 (받은 값: {warmup_epochs!r}).")
-    return warmup_epochs
-
-
-@lru_cache(maxsize=1)
+@copied_cache(maxsize=1)
 def digits_split() -> datasets.Split:
     return datasets.digits(seed=0).to(DTYPE)
 
@@ -76,7 +59,7 @@ def steps_per_epoch(batch_size: int) -> int:
 
 def recipe_lr(base_lr: float, batch_size: int) -> float:
     """The recipe's lr is quoted at batch 64: scale it by the linear rule (a starting point to compare, not an answer)."""
-    return scale_lr_linear(_check_lr(base_lr), BASE_BATCH, batch_size)
+    return scale_lr_linear(base_lr, BASE_BATCH, batch_size)  # validates η and B (once, there)
 
 
 def recipe_optimizer(model: nn.Module, lr: float) -> SGD:
@@ -86,7 +69,7 @@ def recipe_optimizer(model: nn.Module, lr: float) -> SGD:
 
 def make_scheduler(optimizer, schedule: str, warmup_steps: int, total_steps: int):
     """Warmup then cosine (the core's ``WarmupCosineLR``), or the same linear warmup then a constant lr."""
-    if _check_choice(schedule, SCHEDULE_NAMES, "스케줄") == WARMUP_COSINE:
+    if validation.choice(schedule, SCHEDULE_NAMES, "스케줄") == WARMUP_COSINE:
         return WarmupCosineLR(optimizer, warmup_steps=warmup_steps, total_steps=total_steps)
     if warmup_steps == 0:
         return None
@@ -107,12 +90,12 @@ class RecipeRun:
         return f"{SCHEDULE_NAMES[self.schedule]}, η={self.lr:.3g}, 배치 {self.batch_size}, 워밍업 {self.warmup_steps} 스텝"
 
 
-@lru_cache(maxsize=64)
+@copied_cache(maxsize=64)
 def run_recipe(base_lr: float = BASE_LR, warmup_epochs: int = WARMUP_EPOCHS, schedule: str = WARMUP_COSINE,
                batch_size: int = BASE_BATCH, epochs: int = EPOCHS) -> RecipeRun:
     """Train the recipe for ``epochs`` epochs; validation accuracy once per epoch. Cached by arguments."""
-    _check_choice(batch_size, BATCH_SIZES, "배치 크기")
-    _check_warmup(warmup_epochs, epochs)
+    validation.choice(batch_size, BATCH_SIZES, "배치 크기")
+    validation.integer(warmup_epochs, "워밍업 에폭 수", minimum=0, maximum=validation.integer(epochs, "에폭 수", minimum=1) - 1)
     lr = recipe_lr(base_lr, batch_size)
     split = digits_split()
     per_epoch = steps_per_epoch(batch_size)
@@ -204,7 +187,7 @@ def render_warmup_spike(base_lr: float = LARGE_LR, steps: int = 60) -> tuple[Fig
 def render_recipe(base_lr: float = BASE_LR, warmup_epochs: int = WARMUP_EPOCHS, schedule: str = WARMUP_COSINE,
                   batch_size: int = BASE_BATCH) -> tuple[Figure, str]:
     """The panel: the chosen settings against the recipe itself (gray)."""
-    run = run_recipe(_check_lr(base_lr), warmup_epochs, schedule, batch_size)
+    run = run_recipe(base_lr, warmup_epochs, schedule, batch_size)  # run_recipe validates
     reference = run_recipe()
     fig = _draw_runs([(reference, "tab:gray", "레시피 (배치 64, η=0.01)"), (run, "tab:red", "선택한 설정")])
     head = (f"{SCHEDULE_NAMES[schedule]}, 배치 {batch_size}, η={run.lr:.3g} (= 배치 64 기준 {base_lr:.3g} × {batch_size}/64), "
