@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable
 
 import torch
 from matplotlib.figure import Figure
 from torch import nn
 
+from .. import validation
 from ..teaching import datasets, training, widgets
+from ..teaching.caching import copied_cache
 from ..optimizer import SGD
 from ..teaching.plotting import finite_ylim, plain_log_ticks, use_korean_font
 
@@ -38,27 +39,9 @@ BATCH_SIZE, STEPS, SWEEP_STEPS, EVAL_EVERY, HIDDEN = 64, 300, 150, 25, 64
 GOOD_MARGIN = 0.02
 
 
-def _check_optimizer(name) -> str:
-    if name not in NAMES:
-        raise ValueError(f"옵티마이저는 {sorted(NAMES)} 중 하나여야 합니다 (받은 값: {name!r}).")
-    return name
-
-
-def _check_lr(lr) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not (math.isfinite(lr) and lr > 0):
-        raise ValueError(f"학습률은 0보다 큰 유한한 수여야 합니다 (받은 값: {lr!r}).")
-    return float(lr)
-
-
-def _check_steps(steps) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps <= 0:
-        raise ValueError(f"스텝 수는 양의 정수여야 합니다 (받은 값: {steps!r}).")
-    return steps
-
-
 def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
     """The course's ``sgd_reference.SGD`` for the SGD rows, ``torch.optim.Adam`` (defaults β=(0.9, 0.999)) for Adam."""
-    name, lr = _check_optimizer(name), _check_lr(lr)
+    name, lr = validation.choice(name, sorted(NAMES), "옵티마이저"), validation.positive(lr, "학습률")
     if name == ADAM:
         return torch.optim.Adam(params, lr=lr)
     return SGD(params, lr=lr, momentum=0.9 if name == SGD_MOMENTUM else 0.0)
@@ -70,7 +53,7 @@ def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
 DTYPE = torch.float64
 
 
-@lru_cache(maxsize=2)
+@copied_cache(maxsize=2)
 def digits_split(dtype: torch.dtype = DTYPE) -> datasets.Split:
     return datasets.digits(seed=0, dtype=dtype)
 
@@ -85,14 +68,14 @@ def make_float32_model(seed: int = 0) -> nn.Sequential:
     return make_model(seed, torch.float32)
 
 
-@lru_cache(maxsize=256)
+@copied_cache(maxsize=256)
 def train_digits(name: str, lr: float, steps: int = STEPS, eval_every: int = EVAL_EVERY,
                  seed: int = 0) -> training.TrainLog:
     """One run on digits (cached: the panel, the figures and the tests reuse the same runs).
 
     ``seed`` sets both the initial weights and the mini-batch order; every optimizer gets the same ones.
     """
-    name, lr, steps = _check_optimizer(name), _check_lr(lr), _check_steps(steps)
+    name, lr, steps = validation.choice(name, sorted(NAMES), "옵티마이저"), validation.positive(lr, "학습률"), validation.integer(steps, "스텝 수", minimum=1)
     split = digits_split()
     model = make_model(seed)
     optimizer = make_optimizer(name, model.parameters(), lr)
@@ -212,7 +195,7 @@ class Sweep:
 
 
 def lr_sweep(name: str, lrs=None, steps: int = SWEEP_STEPS, seed: int = 0) -> Sweep:
-    lrs = tuple(SWEEP_LRS[_check_optimizer(name)] if lrs is None else lrs)
+    lrs = tuple(SWEEP_LRS[validation.choice(name, sorted(NAMES), "옵티마이저")] if lrs is None else lrs)
     return Sweep(name, lrs, tuple(final_accuracy(train_digits(name, lr, steps, steps, seed)) for lr in lrs))
 
 
@@ -294,7 +277,7 @@ def sweep_table(steps: int = SWEEP_STEPS) -> str:
 
 def render_comparison(optimizer: str = ADAM, lr: float = 1e-3, steps: int = STEPS) -> tuple[Figure, str]:
     """The chosen optimizer and lr against the two usual settings (thin lines): loss left, validation accuracy right."""
-    name, lr, steps = _check_optimizer(optimizer), _check_lr(lr), _check_steps(steps)
+    name, lr, steps = validation.choice(optimizer, sorted(NAMES), "옵티마이저"), validation.positive(lr, "학습률"), validation.integer(steps, "스텝 수", minimum=1)
     log = train_digits(name, lr, steps)
     references = {n: train_digits(n, USUAL_LR[n], steps) for n in (SGD_MOMENTUM, ADAM)}
     use_korean_font()
