@@ -88,7 +88,7 @@ def test_regimes_figure_shows_four_behaviours():
 def test_momentum_panel_starts_at_the_optimum_and_measured_rate_matches_theory():
     panel = mf.momentum_panel()
     assert {c.description for c in panel.controls.values()} == {"학습률 η", "모멘텀 μ", "조건수 κ", "스텝 수"}
-    measured, = numbers_after(panel.last_text, "측정 수렴률")
+    measured, = numbers_after(panel.last_text, "측정 수렴 속도")
     theory = numbers_after(panel.last_text, "이론")[0]
     assert theory == pytest.approx((math.sqrt(100) - 1) / (math.sqrt(100) + 1), abs=1e-4)
     assert measured == pytest.approx(theory, rel=0.01)
@@ -127,7 +127,7 @@ def test_nesterov_panel_reports_both_rates_and_the_form_difference():
     panel = nf.nesterov_panel()
     assert panel.controls["change_step"].description == "학습률 변경 스텝"
     text = panel.last_text
-    assert "모멘텀(heavy-ball) 측정 수렴률" in text and "네스테로프 측정 수렴률" in text
+    assert "헤비볼 모멘텀 측정 수렴 속도" in text and "네스테로프 측정 수렴 속도" in text
     constant, = numbers_after(text, "학습률 일정")
     changed, = numbers_after(text, "학습률을 바꾸면")
     assert constant < 1e-12 < 1e-3 < changed

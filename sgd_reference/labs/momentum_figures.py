@@ -81,9 +81,9 @@ def render_momentum(lr: float | None = None, momentum: float | None = None, kapp
     draw_error(ax_err, gd, "경사 하강법 (측정)", COLORS["gd"], theory_rate=gd_theory,
                theory_label=f"이론 (κ-1)/(κ+1) = {gd_theory:.3f}")
     draw_error(ax_err, heavy, "모멘텀 (측정)", COLORS["heavy_ball"], theory_rate=theory if theory < 1 else None,
-               theory_label=f"이론 수렴률 {theory:.3f}")
+               theory_label=f"이론 수렴 속도 {theory:.3f}")
     plotting.finite_ylim(ax_err, list(gd.distances) + list(heavy.distances))
-    ax_err.set_title("거리(로그 눈금): 기울기가 곧 수렴률", fontsize=10)
+    ax_err.set_title("거리(로그 눈금): 직선의 경사가 곧 수렴 속도", fontsize=10)
     ax_err.legend(fontsize=8, loc="lower left")
 
     draw_stable_region(ax_region, lr, momentum, curv)
@@ -94,7 +94,7 @@ def render_momentum(lr: float | None = None, momentum: float | None = None, kapp
                 f"(이 μ 에서 η 의 상한은 {limit:.3g}). 이론 배율 {theory:.3g} > 1.")
     else:
         shown = f"{measured:.4f}" if math.isfinite(measured) else "없음(오차가 곧바로 0이 됨)"
-        text = (f"η = {lr:.3g}, μ = {momentum:.3g}, κ = {kappa:.3g}: 측정 수렴률 {shown} (이론 {theory:.4f}). "
+        text = (f"η = {lr:.3g}, μ = {momentum:.3g}, κ = {kappa:.3g}: 측정 수렴 속도 {shown} (이론 {theory:.4f}). "
                 f"최적 (η*, μ*) 의 이론값 (√κ-1)/(√κ+1) = {best:.4f}, 경사 하강법의 최선 (κ-1)/(κ+1) = {gd_theory:.4f}.")
     return fig, text
 

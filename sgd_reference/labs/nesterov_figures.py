@@ -1,4 +1,4 @@
-r"""Lab 05 (네스테로프): heavy-ball against Nesterov on one valley, and the two ways of writing Nesterov.
+r"""Lab 05 (네스테로프): 헤비볼 모멘텀 against Nesterov on one valley, and the two ways of writing Nesterov.
 
 Two claims. (1) On the same valley with the same (η, μ), Nesterov damps the steep direction (its characteristic
 roots shrink with 1 - ηL) while the slow direction, which sets the rate, is nearly the same for both.
@@ -83,7 +83,7 @@ def render_nesterov(lr: float = 0.5, momentum: float = 0.9, kappa: float = 100.0
     runs = {method: quadratic.run(method, curv, X0, lr, steps, momentum) for method in ("heavy_ball", "nesterov")}
     theory = {method: quadratic.rate(method, lr, curv, momentum) for method in runs}
     measured = {method: quadratic.measured_rate(r.distances) for method, r in runs.items()}
-    names = {"heavy_ball": "모멘텀(heavy-ball)", "nesterov": "네스테로프"}
+    names = {"heavy_ball": "헤비볼 모멘텀", "nesterov": "네스테로프"}
 
     constant = form_differences([lr] * steps, momentum, kappa)
     schedule = quadratic.step_schedule(lr, steps, change_step, SCHEDULE_FACTOR)
@@ -103,7 +103,7 @@ def render_nesterov(lr: float = 0.5, momentum: float = 0.9, kappa: float = 100.0
     for method, run in runs.items():
         rate = theory[method]
         draw_error(ax_err, run, f"{names[method]} (측정)", COLORS[method],
-                   theory_rate=rate if rate < 1 else None, theory_label=f"이론 수렴률 {rate:.3f}")
+                   theory_rate=rate if rate < 1 else None, theory_label=f"이론 수렴 속도 {rate:.3f}")
     plotting.finite_ylim(ax_err, [v for r in runs.values() for v in r.distances])
     ax_err.set_title("거리(로그 눈금): 같은 η, μ 에서 두 방법", fontsize=10)
     ax_err.legend(fontsize=8, loc="lower left")
@@ -127,7 +127,7 @@ def render_nesterov(lr: float = 0.5, momentum: float = 0.9, kappa: float = 100.0
         if runs[method].grew or theory[method] >= 1:
             parts.append(f"{names[method]}: 발산 (이론 배율 {theory[method]:.3g} > 1)")
         else:
-            parts.append(f"{names[method]} 측정 수렴률 {_rate_text(measured[method])} (이론 {theory[method]:.4f})")
+            parts.append(f"{names[method]} 측정 수렴 속도 {_rate_text(measured[method])} (이론 {theory[method]:.4f})")
     parts.append(f"두 네스테로프 형태의 최대 상대 차이: 학습률 일정 {max_constant:.1e}, "
                  f"스텝 {change_step}에서 학습률을 바꾸면 {max_scheduled:.1e}")
     return fig, ". ".join(parts) + "."

@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 METHODS = ("gd", "heavy_ball", "nesterov")
-METHOD_NAMES = {"gd": "경사 하강법", "heavy_ball": "모멘텀(heavy-ball)", "nesterov": "네스테로프 모멘텀"}
+METHOD_NAMES = {"gd": "경사 하강법", "heavy_ball": "헤비볼 모멘텀", "nesterov": "네스테로프 모멘텀"}
 
 # A run whose distance to the minimum grows past this factor is cut there (marked diverged): beyond it the numbers
 # only overflow to inf/NaN and say nothing more.
