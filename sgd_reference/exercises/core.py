@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import torch
 
+from .. import validation
 from . import feedback as fb
 
 # Verdict kinds (CheckResult.kind). Tests and labs may branch on them.
@@ -252,26 +253,16 @@ class NumberMistake:
 
 
 def as_number(value: Any) -> float | None:
-    """A float for anything number-like (int, float, numpy scalar, one-element tensor); None otherwise."""
-    if isinstance(value, bool):
-        return None
+    """A float for anything number-like (int, float, Fraction, numpy scalar, one-element tensor); None otherwise.
+
+    The spellings are `sgd_reference.validation`'s; a grader also takes a one-element tensor of any shape, and refuses
+    one whose values cannot be read (meta, sparse, complex: `_tensor_problem` says why).
+    """
     if isinstance(value, torch.Tensor):
         if value.numel() != 1 or _tensor_problem(value) is not None:
             return None
-        return float(value.item())
-    if isinstance(value, numbers.Real):
-        try:
-            return float(value)
-        except OverflowError:  # 10**400, a huge Fraction: a number, just beyond float
-            return math.inf if value > 0 else -math.inf
-    try:  # numpy scalars and 0-d arrays without importing numpy
-        if getattr(value, "shape", None) == () and hasattr(value, "item"):
-            item = value.item()
-            if isinstance(item, numbers.Real) and not isinstance(item, bool):
-                return float(item)
-    except Exception:
-        pass
-    return None
+        value = value.reshape(())
+    return validation.as_real(value)
 
 
 def _beyond_float(value: Any) -> bool:

@@ -20,7 +20,7 @@ import sys
 import pytest
 
 from conftest import REPO, SITE
-from test_built_site import PAGES, Visit
+from test_built_site import PAGES, Visit, visit  # noqa: F401  (visit: the shared page fixture)
 
 EXPECTED = {"labs/01_learning_rate.html", "labs/04_momentum.html", "labs/05_nesterov.html",
             "book/02_basic_sgd.html", "book/04_momentum.html", "book/05_nesterov.html"}
@@ -31,17 +31,9 @@ READY = "document.querySelectorAll('.sgd-explore').length > 0 && " \
 
 
 @pytest.fixture
-def open_page(browser, base_url):
-    opened: list[Visit] = []
-
-    def _open(path: str, **kwargs) -> Visit:
-        v = Visit(browser, base_url + path, READY)
-        opened.append(v)
-        return v
-
-    yield _open
-    for v in opened:
-        v.close()
+def open_page(visit):
+    """The site tests' `visit`, waiting until every explorable on the page has drawn."""
+    return lambda path: visit(path, READY)
 
 
 def test_every_quadratic_page_has_an_explorable(site_dir):
