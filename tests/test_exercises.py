@@ -26,6 +26,7 @@ PLAN_IDS = {  # ids the labs use, by lab, as the book's plan lists them
     "07_sgd_vs_adam.ipynb": {"optimizer_state_bytes"},
     "08_schedule_recipe.ipynb": {"warmup_cosine_lr", "recipe_lr"},
     "09_debugging.ipynb": {"clip_grad_norm", "diagnose_run"},
+    "10_data_parallel.ipynb": {"shard_loss_scale", "ddp_effective_batch"},
 }
 
 
@@ -44,7 +45,7 @@ def test_catalog_has_at_least_20_exercises_with_korean_titles_and_labs():
     assert len({r[0] for r in rows}) == len(rows)
     for exercise_id, title, lab in rows:
         assert HANGUL.search(title), exercise_id
-        assert re.fullmatch(r"0[1-9]_\w+\.ipynb", lab), lab
+        assert re.fullmatch(r"(0[1-9]|1[0-9])_\w+\.ipynb", lab), lab
         assert exercises.get(exercise_id).lab == lab
 
 
@@ -204,7 +205,7 @@ def _solution(exercise_id):
 
 TENSOR_IDS = ["sgd_step", "minibatch_grad", "nesterov_lookahead", "weight_decay_step"]
 TUPLE_IDS = ["momentum_step", "nesterov_step", "decoupled_decay_step"]
-FLOAT_IDS = ["scale_lr", "effective_step", "warmup_cosine_lr", "grad_norm"]
+FLOAT_IDS = ["scale_lr", "effective_step", "warmup_cosine_lr", "grad_norm", "shard_loss_scale"]
 
 
 @pytest.mark.parametrize("exercise_id", TENSOR_IDS)

@@ -198,6 +198,14 @@ MISTAKES = {
         (lambda gs: torch.stack([g.norm() for g in gs]).mean(), "평균"),
         (lambda gs: [g.norm().item() for g in gs], "리스트"),
     ],
+    "shard_loss_scale": [
+        (lambda n, w, b: 1, "평균의 평균"),
+        (lambda n, w, b: n / b, "기울기 누적의 계수"),
+        (lambda n, w, b: (b / w) / n, "뒤집혔"),
+        (lambda n, w, b: n / w / b, "W 로 나눴"),
+        (lambda n, w, b: (n * w) // b, "정수 나눗셈"),
+        (lambda n, w, b: n * 1.0, "빠뜨리고"),
+    ],
     "effective_step": [
         (lambda lr, mu: lr * (1 - mu), "곱했습니다"),
         (lambda lr, mu: lr / (1 + mu), "(1 + μ) 로 나눴"),
@@ -215,6 +223,8 @@ NUMBER_MISTAKES = {
                     (0.0625, "한 번 더 제곱")],
     "optimal_momentum": [(0.818, "수렴 속도"), (0.9, "기본값"), (0.99, "너무 큽니다"), (0.98, "모멘텀 없는"),
                          (0.9608, "√κ 를 써야"), (0.1, "너무 작습니다")],
+    "ddp_effective_batch": [(64, "누적 2번"), (32, "한 작업자만"), (16, "작업자당 미니배치만"), (8, "미니배치 16개도"),
+                            (22, "더했습니다"), (512, "한 번 더 곱했")],
     "recipe_lr": [(0.0025, "뒤집혔"), (0.02, "제곱근 규칙"), (0.01, "그대로"), (0.16, "제곱했"),
                   (0.005, "거꾸로"), (4, "배율")],
 }
@@ -257,6 +267,7 @@ CORRECT_VARIANTS = {
     "grad_norm": [lambda gs: float(torch.cat([g.reshape(-1) for g in gs]).norm()),
                   lambda gs: math.sqrt(sum(float((g * g).sum()) for g in gs)),
                   lambda gs: torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in gs]))],
+    "shard_loss_scale": [lambda n, w, b: n / (b / w), lambda n, w, b: float(n) * float(w) / float(b)],
     "effective_step": [lambda lr, mu: lr * (1 / (1 - mu)), lambda lr, mu: lr * sum(mu ** k for k in range(20000))],
 }
 
