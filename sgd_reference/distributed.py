@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import faulthandler
 import gc
 import logging
 import math
@@ -56,15 +57,15 @@ DTYPES = {"float64": torch.float64, "float32": torch.float32}
 TOLERANCE = {torch.float64: 1e-15, torch.float32: 1e-6}
 MAX_WORKERS = 16
 LOSS_SCALINGS = ("global", "per_rank")
-_HOST = "127.0.0.1"
 
 
 class DistributedRunError(RuntimeError):
     """A data-parallel run that failed: which rank, why (Korean), and the worker's own traceback in ``detail``."""
 
-    def __init__(self, message: str, *, rank: int | None = None, detail: str = "", pids: tuple[int, ...] = ()):
+    def __init__(self, message: str, *, rank: int | None = None, detail: str = "", pids: tuple[int, ...] = (),
+                 logs: dict[int, str] | None = None):
         super().__init__(message)
-        self.rank, self.detail, self.pids = rank, detail, pids
+        self.rank, self.detail, self.pids, self.logs = rank, detail, pids, dict(logs or {})
 
     def _render_traceback_(self) -> list[str]:  # IPython shows this message alone, not a traceback wall
         return [f"{type(self).__name__}: {self}"]
@@ -286,15 +287,19 @@ class DataParallelResult:
 
 # --- starting workers from a function (a notebook cell, a script, a test) -----------------------------------------------
 
-def _worker(rank: int, world: int, port: int, config: Config, out_dir: str, fail_rank: int | None) -> None:
+def _worker(rank: int, world: int, config: Config, out_dir: str, fail_rank: int | None) -> None:
     # Keep the notebook clean: C++ (gloo) and Python output of this process go to a log file, not the kernel's stderr.
     log = open(os.path.join(out_dir, f"rank{rank}.log"), "w", buffering=1, encoding="utf-8")
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
     sys.stdout = sys.stderr = log
-    os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")
+    faulthandler.dump_traceback_later(25, file=log)  # a rank stuck for 25 s writes where it is into its log
+    # gloo can hang in containers looking for a routable interface: the loopback is all these ranks need.
+    os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo" if sys.platform.startswith("linux") else "lo0")
     torch.set_num_threads(1)
-    store = dist.TCPStore(_HOST, port, world, is_master=False, timeout=timedelta(seconds=30))
+    # The ranks meet through a file: no port to pick and no server thread in the parent at fork time (a TCPStore
+    # served by the parent left a forked rank stuck in its connect in 2 of ~130 launches from a busy kernel).
+    store = dist.FileStore(os.path.join(out_dir, "store"), world)
     dist.init_process_group("gloo", store=store, rank=rank, world_size=world, timeout=timedelta(seconds=30))
     try:
         run = train_rank(config, rank, world, fail_at_step=min(2, config.steps - 1) if rank == fail_rank else None)
@@ -302,6 +307,7 @@ def _worker(rank: int, world: int, port: int, config: Config, out_dir: str, fail
         dist.barrier()
     finally:
         dist.destroy_process_group()
+        faulthandler.cancel_dump_traceback_later()
 
 
 @contextlib.contextmanager
@@ -324,7 +330,7 @@ def _last_line(trace: str) -> str:
 def launch(config: Config, workers: int = 2, *, timeout: float = 120.0, fail_rank: int | None = None) -> list[Run]:
     """Fork ``workers`` ranks on 127.0.0.1 (gloo), train, and return each rank's :class:`Run`.
 
-    A free port comes from a TCPStore this process serves (port 0: the OS picks). Any failure (a rank raising, a
+    The ranks rendezvous through a FileStore in a temporary directory (gloo then picks its own free ports). Any failure (a rank raising, a
     crash, ``timeout`` seconds passing) kills every rank with SIGKILL, reaps it, and raises :class:`DistributedRunError`.
     ``fail_rank`` makes that rank raise at step 2, to see the clean-up.
     """
@@ -339,12 +345,11 @@ def launch(config: Config, workers: int = 2, *, timeout: float = 120.0, fail_ran
                                   "sgd_reference.distributed 를 실행하세요.")
     import torch._dynamo  # noqa: F401  DDP imports it lazily (seconds); once here, every forked rank inherits it
 
-    store = dist.TCPStore(_HOST, 0, workers, is_master=True, wait_for_workers=False)
     context = None
     with tempfile.TemporaryDirectory(prefix="sgd_ddp_") as out_dir, _quiet_spawn_logger(), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
         try:
-            context = mp.start_processes(_worker, args=(workers, store.port, config, out_dir, fail_rank),
+            context = mp.start_processes(_worker, args=(workers, config, out_dir, fail_rank),
                                          nprocs=workers, join=False, start_method="fork")
             deadline = time.monotonic() + timeout
             while not context.join(timeout=0.2, grace_period=0):
@@ -352,20 +357,36 @@ def launch(config: Config, workers: int = 2, *, timeout: float = 120.0, fail_ran
                     raise DistributedRunError(
                         f"작업자 {workers}개가 {timeout:g}초 안에 끝나지 않아 모두 강제로 종료했습니다 "
                         f"(남은 프로세스 없음). 스텝 수를 줄이거나 timeout 을 늘리세요.",
-                        pids=tuple(p.pid for p in context.processes))
+                        pids=tuple(p.pid for p in context.processes), logs=_logs(out_dir, workers))
         except (mp.ProcessRaisedException, mp.ProcessExitedException) as error:
             rank = error.error_index
             cause = _last_line(str(error)) if isinstance(error, mp.ProcessRaisedException) else _exit_cause(error)
             raise DistributedRunError(
                 f"작업자 rank {rank} 이(가) 오류로 끝났습니다: {cause}\n"
                 f"나머지 작업자도 모두 종료했습니다(남은 프로세스 없음). 작업자의 전체 추적 정보는 이 예외의 "
-                f".detail 에 있습니다.", rank=rank, detail=str(error),
-                pids=tuple(p.pid for p in context.processes)) from None
+                f".detail 에, 작업자들의 출력은 .logs 에 있습니다.", rank=rank, detail=str(error),
+                pids=tuple(p.pid for p in context.processes), logs=_logs(out_dir, workers)) from None
         finally:
             if context is not None:
                 _kill_and_reap(context.processes)
-            del store
         return [_load(out_dir, rank) for rank in range(workers)]
+
+
+def _logs(out_dir: str, workers: int) -> dict[int, str]:
+    """Each rank's own output (gloo's messages included), read before the temporary directory goes."""
+    logs = {}
+    for rank in range(workers):
+        with contextlib.suppress(OSError):
+            with open(os.path.join(out_dir, f"rank{rank}.log"), encoding="utf-8", errors="replace") as handle:
+                logs[rank] = handle.read()[-20_000:]
+    debug_dir = os.environ.get("SGD_REFERENCE_DDP_LOG_DIR")
+    if debug_dir:  # keep them past the run (for debugging a flaky machine)
+        os.makedirs(debug_dir, exist_ok=True)
+        stamp = f"{os.getpid()}-{time.time_ns()}"
+        for rank, text in logs.items():
+            with open(os.path.join(debug_dir, f"{stamp}-rank{rank}.log"), "w", encoding="utf-8") as handle:
+                handle.write(text)
+    return logs
 
 
 def _exit_cause(error: Exception) -> str:

@@ -68,7 +68,7 @@ def test_a_worker_that_raises_becomes_a_korean_error_within_seconds_and_leaves_n
     assert time.monotonic() - start < 15
     error = info.value
     assert error.rank == fail_rank and f"rank {fail_rank}" in str(error) and "종료했습니다" in str(error)
-    assert "시연용 오류" in str(error) and "Traceback" in error.detail
+    assert "시연용 오류" in str(error) and "Traceback" in error.detail and set(error.logs) == {0, 1}
     assert len(error.pids) == 2 and all(_gone(pid) for pid in error.pids)
     assert multiprocessing.active_children() == []
     assert error._render_traceback_() == [f"DistributedRunError: {error}"]  # IPython shows the message alone
