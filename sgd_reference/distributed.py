@@ -1,11 +1,11 @@
 r"""데이터 병렬 SGD: 작업자(rank) 여러 개가 전역 배치를 나눠 계산하고, 평균 기울기로 같은 스텝을 밟는다.
 
 Each of ``W`` processes holds a copy of the model and a shard of every global batch. In ``backward()`` PyTorch's
-``DistributedDataParallel`` (DDP) all-reduces the gradients in buckets and divides by ``W``, so every rank holds the
-same averaged gradient and ``sgd_reference.SGD`` takes the same step everywhere. Mathematically this is one process on
+``DistributedDataParallel`` (DDP) copies each gradient into its bucket divided by ``W`` and all-reduces (sums) the
+bucket as soon as it is full, so every rank holds the same averaged gradient and ``sgd_reference.SGD`` takes the same step everywhere. Mathematically this is one process on
 the whole global batch, and also gradient accumulation over the same shards as micro-batches; in floating point the
 sums are done in another order, so the parameters agree to rounding, not bit for bit (except DDP against accumulation
-over 2 equal shards: (g₀ + g₁)/2 and g₀/2 + g₁/2 are the same floats).
+over 2 equal shards: g₀/2 + g₁/2 is what both compute, halving being exact).
 
 A mean of per-rank means is the global mean only when the shards are equal: for unequal shards each rank scales its
 loss by ``n_r·W/B`` (``loss_scaling="global"``, the default) so that DDP's average is the global mean.
@@ -222,7 +222,7 @@ def train_rank(config: Config, rank: int, world: int, *, fail_at_step: int | Non
         if step == fail_at_step:
             raise RuntimeError(f"시연용 오류: rank {rank} 이(가) 스텝 {step} 에서 일부러 오류를 냈습니다")
         loss = nn.functional.mse_loss(ddp(xb[rows]), yb[rows])
-        (loss if scale == 1.0 else loss * scale).backward()  # DDP all-reduces the gradient buckets here
+        (loss if scale == 1.0 else loss * scale).backward()  # DDP divides by W and all-reduces the buckets here
 
     try:
         return _train(config, model, grad)

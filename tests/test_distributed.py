@@ -38,7 +38,7 @@ def test_two_ranks_match_one_process_and_accumulation_within_the_stated_toleranc
     tolerance = distributed.TOLERANCE[torch.float64 if dtype == "float64" else torch.float32]
     assert result.tolerance == tolerance and result.ok
     assert result.diff_single <= tolerance
-    # (g0 + g1)/2 and g0/2 + g1/2 are the same floats: DDP over 2 equal shards IS accumulation over them.
+    # both compute g0/2 + g1/2 and halving is exact: DDP over 2 equal shards IS accumulation over them.
     assert result.diff_accumulated == 0.0
     # ... and the run really trained: the parameters moved far more than the tolerance.
     start = distributed._flat(distributed.make_model(result.config))

@@ -53,15 +53,15 @@ def render_ddp_backward(workers: int = 2, global_batch: int = 32) -> tuple[Figur
         _arrow(ax, (8.4, y + 0.4), (8.65, y + 0.4))
         ax.text(4.25, y - 0.22 if rank else y + 0.95, "backward(): 뒤 층부터 채워지는 대로 보냄", ha="center",
                 fontsize=8, color="#555555")
-    _box(ax, 5.55, 1.95, 1.3, 1.3, f"올-리듀스\n(all-reduce)\n합 ÷ {workers}", "#f6d5d5")
+    _box(ax, 5.55, 1.95, 1.3, 1.3, f"올-리듀스\n(all-reduce)\n÷ {workers} 한 값의 합", "#f6d5d5")
     for y in rows[:2]:
         _arrow(ax, (5.0, y + 0.6), (5.55, 2.6), color="#b03a2e")
         _arrow(ax, (5.0, y + 0.2), (5.55, 2.6), color="#b03a2e")
         _arrow(ax, (6.85, 2.6), (7.2, y + 0.4), color="#1e7b34")
     more = " (그림에는 rank 0, 1 만 그림)" if workers > 2 else ""
     text = (f"DDP 한 스텝{more}: 작업자 {workers}개가 전역 배치 {global_batch}를 "
-            f"{'/'.join(map(str, sizes))}개씩 나눠 순전파하고, backward() 가 기울기를 버킷 단위로 모아 "
-            f"올-리듀스(합)한 뒤 {workers}로 나눕니다. 모든 rank가 같은 평균 기울기로 같은 SGD 스텝을 밟습니다.")
+            f"{'/'.join(map(str, sizes))}개씩 나눠 순전파하고, backward() 가 기울기를 {workers}로 나눠 버킷에 "
+            f"모으고, 버킷이 차는 대로 올-리듀스(모든 rank의 합)합니다. 모든 rank가 같은 평균 기울기로 같은 SGD 스텝을 밟습니다.")
     return fig, text
 
 
