@@ -469,6 +469,8 @@ def _main_torchrun(config: Config, tolerance: float) -> int:
     """One rank started by torchrun: env:// rendezvous; rank 0 gathers, compares and prints."""
     rank, world = int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"])
     shard_sizes(config.global_batch, world)
+    if os.environ.get("LOCAL_WORLD_SIZE") == str(world):  # every rank on this machine (--standalone): loopback is enough
+        os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo" if sys.platform.startswith("linux") else "lo0")
     dist.init_process_group("gloo", timeout=timedelta(seconds=60))
     try:
         run = train_rank(config, rank, world)
