@@ -109,9 +109,10 @@ def test_multiple_choice_uses_checkboxes_and_numeric_an_input(site):
     assert html.count('type="checkbox"') == 3
     assert 'data-quiz-kind="multiple"' in html
     assert re.search(r'data-answer="0.5"[^>]*data-quiz-kind="numeric"[^>]*data-tolerance="0.01"', html)
-    assert '<label for="quiz-index-3-input">' in html and 'inputmode="decimal"' in html
-    # the answer field is tied to its question, not only to the word "답"
-    assert re.search(r'id="quiz-index-3-input"[^>]*aria-describedby="quiz-index-3-q"', html)
+    assert '<label id="quiz-index-3-input-label" for="quiz-index-3-input">답</label>' in html
+    assert 'inputmode="decimal"' in html
+    # the answer field is named by its question, then the visible "답" (not only by the word "답")
+    assert re.search(r'id="quiz-index-3-input"[^>]*aria-labelledby="quiz-index-3-q quiz-index-3-input-label"', html)
     assert 'id="quiz-index-3-q"' in html
 
 
@@ -186,21 +187,29 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
-def page(site):
+def chromium():
+    """One browser for the module (Playwright's sync API allows one running instance at a time)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (make system-deps)")
-    errors: list[str] = []
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        pg = browser.new_page()
-        pg.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-        pg.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
-        pg.goto((site / "index.html").as_uri())
-        pg.wait_for_load_state("load")
-        pg.quiz_errors = errors
-        yield pg
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(site, chromium):
+    errors: list[str] = []
+    context = chromium.new_context()
+    pg = context.new_page()
+    pg.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    pg.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+    pg.goto((site / "index.html").as_uri())
+    pg.wait_for_load_state("load")
+    pg.quiz_errors = errors
+    yield pg
+    context.close()
 
 
 def status(pg, quiz_id: str) -> str:
@@ -256,3 +265,146 @@ def test_quiz_script_causes_no_console_errors(page):
     # The test site does not vendor MathJax, so only its failed load is expected; nothing from the quiz script.
     own = [e for e in page.quiz_errors if "Failed to load resource" not in e]
     assert own == []
+
+
+# --- progress kept in the browser ---------------------------------------------------------------------------------
+
+def build_book(src: Path, chapter: str) -> Path:
+    """A three-page book: index (toctree), a chapter with quizzes, the progress page."""
+    src.mkdir(parents=True, exist_ok=True)
+    (src / "conf.py").write_text(CONF, encoding="utf-8")
+    (src / "index.md").write_text("# 책\n\n```{toctree}\n:numbered:\nchapter\nprogress\n```\n", encoding="utf-8")
+    (src / "chapter.md").write_text(chapter, encoding="utf-8")
+    (src / "progress.md").write_text("# 학습 진도\n\n```{quiz-progress}\n```\n", encoding="utf-8")
+    out = src / "_build"
+    warnings = io.StringIO()
+    with docutils_namespace():
+        app = Sphinx(str(src), str(src), str(out), str(src / "_doctrees"), "html", status=None, warning=warnings,
+                     warningiserror=True, freshenv=True)
+        app.build()
+    assert warnings.getvalue() == ""
+    return out
+
+
+CHAPTER = "# 장 제목\n\n문단.\n" + SINGLE + "\n## 둘째\n" + MULTIPLE + "\n" + NUMERIC
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    return build_book(tmp_path_factory.mktemp("quizprogress"), CHAPTER)
+
+
+def test_each_quiz_has_a_key_that_changes_when_the_quiz_changes(book, tmp_path):
+    html = (book / "chapter.html").read_text(encoding="utf-8")
+    keys = re.findall(r'data-quiz-key="([0-9a-f]{12})"', html)
+    assert len(keys) == 3 and len(set(keys)) == 3
+    edited = build_book(tmp_path, CHAPTER.replace("진동하지만 결국 수렴한다", "진동하다가 수렴한다"))
+    new_keys = re.findall(r'data-quiz-key="([0-9a-f]{12})"', (edited / "chapter.html").read_text(encoding="utf-8"))
+    assert new_keys[0] != keys[0] and new_keys[1:] == keys[1:]
+
+
+def test_a_page_with_quizzes_gets_a_count_line_under_its_title_and_others_do_not(book):
+    html = (book / "chapter.html").read_text(encoding="utf-8")
+    title_end = html.index("</h1>")
+    summary = html.index('class="sgd-quiz-summary"')
+    assert title_end < summary < html.index("<p>문단.</p>")
+    pairs = re.search(r'data-quizzes="([^"]+)"', html).group(1).split()
+    assert [p.split("=")[0] for p in pairs] == ["quiz-chapter-1", "quiz-chapter-2", "quiz-chapter-3"]
+    assert 'href="progress.html"' in html[summary:summary + 600]
+    assert "sgd-quiz-summary" not in (book / "index.html").read_text(encoding="utf-8")
+    # the line is not in the search index (it would match every page with quizzes)
+    assert "맞혔습니다" not in (book / "searchindex.js").read_text(encoding="utf-8")
+
+
+def test_progress_page_lists_every_quiz_by_chapter_with_links_and_a_reset_button(book):
+    html = (book / "progress.html").read_text(encoding="utf-8")
+    assert 'data-total="3"' in html
+    row = re.search(r'<li class="sgd-progress-chapter" data-doc="chapter">.*?</ul></li>', html, flags=re.S).group(0)
+    assert '<a href="chapter.html">1. 장 제목</a>' in row
+    for i in (1, 2, 3):
+        assert f'href="chapter.html#quiz-chapter-{i}"' in row
+    assert '<button type="button" class="sgd-progress-reset">' in html and 'role="status"' in html
+
+
+@pytest.fixture
+def progress_browser(book, chromium):
+    """A fresh browser profile (its own localStorage) per test."""
+    context = chromium.new_context()
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(f"{exc} {exc.stack}"))
+    pg.errors = errors
+    yield pg
+    context.close()
+
+
+def test_answers_survive_a_reload_and_show_on_the_progress_page_until_reset(book, progress_browser):
+    pg = progress_browser
+    pg.goto((book / "chapter.html").as_uri())
+    assert "3개 중 0개" in pg.inner_text(".sgd-quiz-summary")
+    pg.check("#quiz-chapter-1-o2")
+    pg.click("#quiz-chapter-1 .sgd-quiz-check")
+    pg.fill("#quiz-chapter-3-input", "0.7")
+    pg.press("#quiz-chapter-3-input", "Enter")
+    assert "3개 중 1개" in pg.inner_text(".sgd-quiz-summary")
+
+    pg.reload()
+    assert pg.is_checked("#quiz-chapter-1-o2") and not pg.is_checked("#quiz-chapter-1-o1")
+    assert "정답" in status(pg, "quiz-chapter-1") and "지난번 답" in status(pg, "quiz-chapter-1")
+    assert pg.input_value("#quiz-chapter-3-input") == "0.7" and "너무 큽니다" in status(pg, "quiz-chapter-3")
+    assert pg.inner_text("#quiz-chapter-2-result .sgd-quiz-status") == ""  # never answered
+    assert "3개 중 1개" in pg.inner_text(".sgd-quiz-summary")
+    pg.wait_for_function("document.querySelector('#quiz-chapter-1-result').getAttribute('aria-live') === 'polite'")
+
+    pg.goto((book / "progress.html").as_uri())
+    assert pg.inner_text(".sgd-progress-solved") == "1"
+    states = pg.eval_on_selector_all("li[data-quiz]", "els => els.map(e => e.dataset.state)")
+    assert states == ["correct", "none", "wrong"]
+    assert "3개 중 1개 맞힘" in pg.inner_text("[data-doc='chapter'] .sgd-progress-count")
+
+    pg.once("dialog", lambda d: d.dismiss())  # "cancel" keeps everything
+    pg.click(".sgd-progress-reset")
+    assert pg.inner_text(".sgd-progress-solved") == "1"
+    pg.once("dialog", lambda d: d.accept())
+    pg.click(".sgd-progress-reset")
+    assert pg.inner_text(".sgd-progress-solved") == "0" and "지웠습니다" in pg.inner_text(".sgd-progress-message")
+    pg.goto((book / "chapter.html").as_uri())
+    assert not pg.is_checked("#quiz-chapter-1-o2") and "3개 중 0개" in pg.inner_text(".sgd-quiz-summary")
+    assert pg.errors == []
+
+
+def test_a_saved_answer_is_not_put_into_a_quiz_that_has_changed_since(book, progress_browser, tmp_path):
+    pg = progress_browser
+    pg.goto((book / "chapter.html").as_uri())
+    pg.check("#quiz-chapter-1-o2")
+    pg.click("#quiz-chapter-1 .sgd-quiz-check")
+    saved = pg.evaluate("JSON.stringify(Object.assign({}, localStorage))")
+    edited = build_book(tmp_path, CHAPTER.replace("진동하지만 결국 수렴한다", "진동하다가 수렴한다"))
+    # the edited book at another path has its own store; give it this one's record to see the key check at work
+    pg.goto((edited / "chapter.html").as_uri())
+    pg.evaluate("""saved => { const old = JSON.parse(saved); localStorage.clear();
+      const value = Object.values(old).find(v => v.includes('quizzes'));
+      const key = 'sgd-course:progress:' + new URL(document.documentElement.dataset.content_root, document.baseURI).pathname;
+      localStorage.setItem(key, value); }""", saved)
+    pg.reload()
+    assert not pg.is_checked("#quiz-chapter-1-o2")
+    assert "3개 중 0개" in pg.inner_text(".sgd-quiz-summary")
+
+
+def test_storage_that_throws_still_leaves_quizzes_working(book, progress_browser):
+    pg = progress_browser
+    # the book's keys throw, as in a private window or with storage turned off (Sphinx's own keys still work)
+    pg.add_init_script("""for (const name of ['getItem', 'setItem', 'removeItem']) {
+      const original = Storage.prototype[name];
+      Storage.prototype[name] = function (key, ...rest) {
+        if (String(key).startsWith('sgd-course')) throw new DOMException('저장소 꺼짐', 'SecurityError');
+        return original.call(this, key, ...rest);
+      };
+    }""")
+    pg.goto((book / "progress.html").as_uri())
+    assert pg.is_visible(".sgd-progress-unavailable")
+    pg.goto((book / "chapter.html").as_uri())
+    pg.check("#quiz-chapter-1-o2")
+    pg.click("#quiz-chapter-1 .sgd-quiz-check")
+    assert "정답" in status(pg, "quiz-chapter-1")
+    assert pg.errors == []

@@ -15,10 +15,17 @@ One `- [x]` is a single-choice question (radio buttons), several make a multiple
 numeric question has `:answer:` (and optionally `:tolerance:`, relative, default 0.01) and no options.
 The page gets plain HTML inputs and a small local script (quiz_static/sgd-quiz.js) that grades in the browser.
 Ids come from the document name and a counter, so builds are reproducible.
+
+Progress stays with the learner: the script keeps each quiz's last answer and result in the browser's localStorage
+(nothing leaves the machine) and puts them back on the next visit, but only while the quiz is the same one (its
+`data-quiz-key` is a hash of its source). A page with quizzes gets a line under its title that counts the ones
+solved, and `{quiz-progress}` (book/progress.md) lists every quiz of the book by chapter with a button that forgets
+them all.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
 import re
@@ -58,6 +65,17 @@ class quiz_feedback(nodes.General, nodes.Element):
 
 class quiz_result(nodes.General, nodes.Element):
     """The aria-live region: status line + the feedback blocks."""
+
+
+class quiz_summary(nodes.General, nodes.Element):
+    """Under a page's title: how many of its quizzes are solved (filled in by the script). No text children, so
+    the search index does not pick up the same sentence on every page."""
+
+
+class quiz_progress(nodes.General, nodes.Element):
+    """`{quiz-progress}`: every quiz of the book by chapter, with a reset button (filled in at write time)."""
+
+
 
 
 def _text_name(option: nodes.Element) -> str | None:
@@ -119,8 +137,14 @@ class QuizDirective(SphinxDirective):
                 raise self.error("quiz: 정답 보기가 없습니다. 정답 앞에 '- [x] ' 를 붙이세요.")
 
         kind = "numeric" if numeric else ("multiple" if sum(o["correct"] for o in options) > 1 else "single")
-        node = quiz(ids=[quiz_id], classes=["sgd-quiz"] + self.options.get("class", []), kind=kind, quiz_id=quiz_id)
+        # A saved answer is put back only into the quiz it was given to: edit the quiz and its key changes.
+        source = "\n".join(self.content) + repr(sorted((k, str(v)) for k, v in self.options.items()))
+        key = hashlib.sha1(source.encode("utf-8")).hexdigest()[:12]
+        node = quiz(ids=[quiz_id], classes=["sgd-quiz"] + self.options.get("class", []), kind=kind, quiz_id=quiz_id,
+                    key=key)
         self.set_source_info(node)
+        catalog = env.__dict__.setdefault("sgd_quizzes", {})
+        catalog.setdefault(env.docname, []).append({"id": quiz_id, "key": key})
 
         question = quiz_question(ids=[f"{quiz_id}-q"], classes=["sgd-quiz-question"])
         self._parse(question_lines, question)
@@ -202,7 +226,7 @@ class QuizDirective(SphinxDirective):
 
 
 def visit_quiz_html(self, node: quiz) -> None:
-    attrs = {"data-quiz-kind": node["kind"]}
+    attrs = {"data-quiz-kind": node["kind"], "data-quiz-key": node["key"]}
     if node["kind"] == "numeric":
         attrs["data-answer"] = repr(float(node["answer"]))
         attrs["data-tolerance"] = repr(float(node["tolerance"]))
@@ -243,10 +267,12 @@ def depart_quiz_option_html(self, node) -> None:
 
 def visit_quiz_numeric_html(self, node) -> None:
     qid = html.escape(node["quiz_id"])
+    # The field's name is its question followed by the visible "답" (a screen reader that lands on the field hears
+    # what it answers, not only "답"); the <label for> still makes a click on "답" focus the field.
     self.body.append(
-        f'<div class="sgd-quiz-numeric"><label for="{qid}-input">답</label> '
+        f'<div class="sgd-quiz-numeric"><label id="{qid}-input-label" for="{qid}-input">답</label> '
         f'<input type="text" inputmode="decimal" autocomplete="off" id="{qid}-input" class="sgd-quiz-input" '
-        f'aria-describedby="{qid}-q"></div>\n')
+        f'aria-labelledby="{qid}-q {qid}-input-label"></div>\n')
     raise nodes.SkipNode
 
 
@@ -268,6 +294,115 @@ def visit_quiz_feedback_html(self, node) -> None:
 
 def depart_quiz_feedback_html(self, node) -> None:
     self.body.append("</div>\n")
+
+
+# --- progress: the line under each page's title and the whole book's page -------------------------------------
+
+
+class QuizProgressDirective(SphinxDirective):
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        self.env.__dict__.setdefault("sgd_quiz_progress_docs", set()).add(self.env.docname)
+        return [quiz_progress()]
+
+
+def _progress_doc(env) -> str | None:
+    docs = sorted(getattr(env, "sgd_quiz_progress_docs", set()))
+    return docs[0] if docs else None
+
+
+def add_summary(app, doctree: nodes.document, docname: str) -> None:
+    """Put the solved-count line right under the title of every page that has quizzes."""
+    quizzes = getattr(app.env, "sgd_quizzes", {}).get(docname)
+    if not quizzes:
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None or not isinstance(section.children[0], nodes.title):
+        return
+    section.insert(1, quiz_summary(docname=docname, total=len(quizzes),
+                                   keys=" ".join(f'{q["id"]}={q["key"]}' for q in quizzes)))
+
+
+def _doc_order(env) -> list[str]:
+    """Documents in the book's table-of-contents order."""
+    order: list[str] = []
+
+    def walk(doc: str) -> None:
+        if doc in order:
+            return
+        order.append(doc)
+        for child in env.toctree_includes.get(doc, []):
+            walk(child)
+
+    walk(env.config.root_doc)
+    return order + sorted(set(env.found_docs) - set(order))
+
+
+def visit_quiz_summary_html(self, node) -> None:
+    progress = _progress_doc(self.builder.env)
+    link = ""
+    if progress:
+        href = html.escape(self.builder.get_relative_uri(self.builder.current_docname, progress))
+        link = f' <a class="sgd-quiz-summary-link" href="{href}">책 전체 진도 보기</a>'
+    total = node["total"]
+    self.body.append(
+        f'<p class="sgd-quiz-summary" data-doc="{html.escape(node["docname"])}" '
+        f'data-quizzes="{html.escape(node["keys"])}"><span class="sgd-quiz-summary-text">이 장의 퀴즈 {total}개 '
+        f'(푼 기록은 이 브라우저에만 저장됩니다)</span>{link}</p>\n')
+    raise nodes.SkipNode
+
+
+def visit_quiz_progress_html(self, node) -> None:
+    env = self.builder.env
+    here = self.builder.current_docname
+    catalog = getattr(env, "sgd_quizzes", {})
+    rows = []
+    total = 0
+    for doc in _doc_order(env):
+        quizzes = catalog.get(doc)
+        if not quizzes:
+            continue
+        total += len(quizzes)
+        page = self.builder.get_relative_uri(here, doc)
+        number = env.toc_secnumbers.get(doc, {}).get("")
+        title = env.titles[doc].astext() if doc in env.titles else doc
+        if number:
+            title = ".".join(map(str, number)) + ". " + title
+        items = "".join(
+            f'<li data-quiz="{q["id"]}" data-key="{q["key"]}"><a href="{html.escape(page)}#{q["id"]}">퀴즈 {i}</a> '
+            f'<span class="sgd-progress-state">아직 풀지 않음</span></li>'
+            for i, q in enumerate(quizzes, 1))
+        rows.append(
+            f'<li class="sgd-progress-chapter" data-doc="{html.escape(doc)}">'
+            f'<p class="sgd-progress-title"><a href="{html.escape(page)}">{html.escape(title)}</a> '
+            f'<span class="sgd-progress-count">{len(quizzes)}개 중 0개 맞힘</span></p>'
+            f'<ul class="sgd-progress-quizzes">{items}</ul></li>')
+    self.body.append(
+        f'<div class="sgd-progress" data-total="{total}">\n'
+        f'<p class="sgd-progress-total">이 책의 퀴즈 {total}개 중 <strong class="sgd-progress-solved">0</strong>개를 '
+        f'맞혔습니다.</p>\n'
+        '<p class="sgd-progress-unavailable" hidden>이 브라우저는 기록을 저장하지 않습니다 (사생활 보호 창이거나 '
+        '저장소가 꺼져 있습니다). 퀴즈는 풀 수 있지만 페이지를 닫으면 기록이 남지 않습니다.</p>\n'
+        f'<ul class="sgd-progress-chapters" aria-label="장별 퀴즈 기록">{"".join(rows)}</ul>\n'
+        '<p><button type="button" class="sgd-progress-reset">기록 모두 지우기</button></p>\n'
+        '<p class="sgd-progress-message" role="status"></p>\n'
+        '</div>\n')
+    raise nodes.SkipNode
+
+
+def _purge(app, env, docname: str) -> None:
+    getattr(env, "sgd_quizzes", {}).pop(docname, None)
+    getattr(env, "sgd_quiz_progress_docs", set()).discard(docname)
+
+
+def _merge(app, env, docnames, other) -> None:
+    catalog = env.__dict__.setdefault("sgd_quizzes", {})
+    for doc, quizzes in getattr(other, "sgd_quizzes", {}).items():
+        if doc in docnames:
+            catalog[doc] = quizzes
+    env.__dict__.setdefault("sgd_quiz_progress_docs", set()).update(
+        d for d in getattr(other, "sgd_quiz_progress_docs", set()) if d in docnames)
 
 
 # --- other builders: the question and options as plain text, feedback dropped ------------------------------------
@@ -301,9 +436,15 @@ def setup(app):
         (quiz_numeric, (visit_quiz_numeric_html, None), skipped),
         (quiz_result, (visit_quiz_result_html, depart_quiz_result_html), skipped),
         (quiz_feedback, (visit_quiz_feedback_html, depart_quiz_feedback_html), skipped),
+        (quiz_summary, (visit_quiz_summary_html, None), skipped),
+        (quiz_progress, (visit_quiz_progress_html, None), skipped),
     ]:
         app.add_node(node_class, html=html_pair, latex=other, text=other, man=other, texinfo=other)
     app.add_directive("quiz", QuizDirective)
+    app.add_directive("quiz-progress", QuizProgressDirective)
+    app.connect("doctree-resolved", add_summary)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
     app.connect("config-inited", _add_static_path)
     app.add_css_file("sgd-quiz.css")
     app.add_js_file("sgd-quiz.js", loading_method="defer")
