@@ -12,7 +12,7 @@ export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: all install system-deps vendor book test unit labs-test test-portability site-test lab serve notebooks sync-url bench clean
+.PHONY: all install system-deps vendor book pdf test unit labs-test test-portability site-test lab serve notebooks sync-url bench clean
 
 all: book
 
@@ -26,7 +26,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
-# Debian packages for the browser tests: Chromium and a Hangul font (apt only when one is missing).
+# Debian packages for the browser tests and the PDF: Chromium, a Hangul font, poppler-utils (apt only when one is missing).
 system-deps:
 	bash tools/install_system_deps.sh
 
@@ -36,10 +36,17 @@ vendor:
 	bash tools/vendor_js.sh
 
 # --- the site ---
-book: install vendor
+# The site, then the whole book as one PDF printed from it (_build/html/sgd-course.pdf, linked from every page; the
+# system Chromium prints it), then the link check, which would find the PDF link dead if printing had failed.
+book: install vendor system-deps
 	rm -rf _build/html
 	$(VENV)/bin/jupyter-book build . --all --warningiserror --nitpick --keep-going
+	$(PY) tools/build_pdf.py _build/html
 	$(PY) tools/check_links.py _build/html
+
+# The PDF again from the site already built (the whole `make book` when there is none).
+pdf: install vendor system-deps
+	if [[ -f _build/html/index.html ]]; then $(PY) tools/build_pdf.py _build/html; else $(MAKE) book; fi
 
 # --- tests ---
 # nbval in strict mode: the stored outputs must come back exactly. No sanitising of numbers: an experiment whose printed

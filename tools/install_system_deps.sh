@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages the browser tests need: Chromium (driven by Playwright via /usr/bin/chromium) and a Hangul font.
+# Debian packages the browser tests and the book's PDF need: Chromium (driven by Playwright via /usr/bin/chromium),
+# a Hangul font, and poppler-utils (pdftotext, pdffonts, pdfimages, pdftoppm read the PDF back in the tests).
 # apt-get runs only when one is missing (then `apt-get update` first). Root runs apt directly, others via sudo.
 set -euo pipefail
-packages=(chromium fonts-nanum)
+packages=(chromium fonts-nanum poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
