@@ -55,12 +55,10 @@ def accumulate_gradients(
     "the big batch's gradient"; pass ``False`` to add onto them. Returns the full-batch mean loss.
     Only peak activation memory shrinks: the optimizer then takes *one* step.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model 은 torch.nn.Module 이어야 합니다 (받은 값: {type(model).__name__}).")
-    if not callable(loss_fn):
-        raise TypeError("loss_fn 은 (출력, 정답) 을 받아 평균 손실 텐서를 돌려주는 함수여야 합니다.")
-    if not isinstance(inputs, Tensor) or not isinstance(targets, Tensor):
-        raise TypeError("inputs 와 targets 는 torch.Tensor 여야 합니다.")
+    validation.instance(model, nn.Module, "model", "torch.nn.Module")
+    validation.function(loss_fn, "loss_fn", "(출력, 정답)을 받아 평균 손실 텐서를 돌려줍니다")
+    validation.tensor(inputs, "inputs")
+    validation.tensor(targets, "targets")
     n = inputs.shape[0] if inputs.dim() > 0 else 0
     if n == 0 or targets.dim() == 0 or targets.shape[0] != n:
         raise ValueError(

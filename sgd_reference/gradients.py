@@ -53,9 +53,7 @@ def _grads_of(tensors: list[Tensor]) -> list[Tensor]:
 
 
 def _check_norm_type(norm_type: object) -> float:
-    if isinstance(norm_type, bool) or not isinstance(norm_type, (int, float)) or math.isnan(norm_type) or norm_type <= 0:
-        raise ValueError(f"노름 차수 norm_type 은 0보다 큰 수(또는 inf)여야 합니다 (받은 값: {norm_type!r}).")
-    return float(norm_type)
+    return validation.real(norm_type, "노름 차수 norm_type", above=0.0, finite=False)  # inf: the largest |g|
 
 
 @torch.no_grad()
@@ -127,8 +125,8 @@ def check_finite(loss: Any = None, params: Any = None) -> None:
         if isinstance(loss, Tensor):
             bad = not bool(torch.isfinite(loss).all())
             shown = loss.detach().flatten()[:1].tolist()
-        elif isinstance(loss, (int, float)) and not isinstance(loss, bool):
-            bad, shown = not math.isfinite(loss), [loss]
+        elif validation.as_real(loss) is not None:
+            bad, shown = not math.isfinite(validation.as_real(loss)), [loss]
         else:
             raise TypeError(f"loss 는 수나 텐서여야 합니다 (받은 값: {type(loss).__name__}).")
         if bad:
@@ -159,14 +157,12 @@ class GradNormLogger:
     """
 
     def __init__(self, spike_factor: float = 10.0, window: int = 50, min_history: int = 5) -> None:
-        if isinstance(spike_factor, bool) or not isinstance(spike_factor, (int, float)) or not spike_factor > 1:
-            raise ValueError(f"spike_factor 는 1보다 큰 수여야 합니다 (받은 값: {spike_factor!r}).")
-        for name, value in (("window", window), ("min_history", min_history)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} 은 1 이상의 정수여야 합니다 (받은 값: {value!r}).")
+        spike_factor = validation.real(spike_factor, "spike_factor", above=1.0)
+        window = validation.integer(window, "window", minimum=1)
+        min_history = validation.integer(min_history, "min_history", minimum=1)
         if min_history > window:
-            raise ValueError(f"min_history({min_history})는 window({window})보다 클 수 없습니다.")
-        self.spike_factor, self.window, self.min_history = float(spike_factor), window, min_history
+            raise validation.InvalidArgument(f"min_history({min_history})는 window({window})보다 클 수 없습니다.")
+        self.spike_factor, self.window, self.min_history = spike_factor, window, min_history
         self.norms: list[float] = []
         self.spikes: list[int] = []
 
@@ -176,15 +172,9 @@ class GradNormLogger:
 
     def record(self, norm: float | Tensor) -> float:
         """Record a norm computed elsewhere (e.g. the return value of ``clip_grad_norm``)."""
-        if isinstance(norm, Tensor):
-            if norm.numel() != 1:
-                raise ValueError("기록할 노름은 원소가 하나인 텐서여야 합니다.")
-            norm = norm.item()
-        if isinstance(norm, bool) or not isinstance(norm, (int, float)):
-            raise TypeError(f"노름은 수여야 합니다 (받은 값: {type(norm).__name__}).")
-        norm = float(norm)
+        norm = validation.real(norm, "노름", finite=False)  # NaN/inf: recorded, and flagged as a spike
         if norm < 0:
-            raise ValueError(f"노름은 음수일 수 없습니다 (받은 값: {norm}).")
+            raise validation.InvalidArgument(f"노름은 음수일 수 없습니다 (받은 값: {norm}).")
         step = len(self.norms)
         history = [n for n in self.norms[-self.window:] if math.isfinite(n)]
         if not math.isfinite(norm) or (

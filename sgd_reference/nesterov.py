@@ -24,6 +24,7 @@ from typing import NamedTuple
 import torch
 from torch import Tensor
 
+from . import validation
 from .functional import sgd_step
 
 __all__ = [
@@ -47,38 +48,30 @@ class NesterovTrajectory(NamedTuple):
     velocities: Tensor
 
 
-def _check_common(grad_fn: object, theta0: object, momentum: object, steps: object) -> None:
-    if not callable(grad_fn):
-        raise TypeError(f"grad_fn 은 파라미터 텐서를 받아 기울기 텐서를 돌려주는 함수여야 합니다 (받은 값: {type(grad_fn).__name__}).")
-    if not isinstance(theta0, Tensor):
-        raise TypeError(f"시작 파라미터는 torch.Tensor 여야 합니다 (받은 값: {type(theta0).__name__}).")
-    if not torch.is_floating_point(theta0):
-        raise TypeError(f"시작 파라미터는 실수(float) 텐서여야 합니다 (받은 dtype: {theta0.dtype}).")
-    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
-        raise ValueError(f"모멘텀 μ 는 0 이상 1 미만의 수여야 합니다 (받은 값: {momentum!r}).")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ValueError(f"스텝 수는 0 이상의 정수여야 합니다 (받은 값: {steps!r}).")
+def _check_common(grad_fn: object, theta0: object, momentum: object, steps: object) -> tuple[float, int]:
+    """The momentum and step count as plain numbers, after checking every argument of a trajectory function."""
+    validation.function(grad_fn, "grad_fn", "파라미터 텐서를 받아 같은 모양의 기울기 텐서를 돌려줍니다")
+    validation.tensor(theta0, "시작 파라미터", floating=True)
+    return validation.momentum(momentum), validation.integer(steps, "스텝 수", minimum=0)
 
 
 def _lr_schedule(lr: float | Sequence[float], steps: int) -> list[float]:
-    """A float means a constant learning rate; a sequence gives η for each step (len == steps)."""
-    if isinstance(lr, (int, float)) and not isinstance(lr, bool):
-        lrs = [float(lr)] * steps
-    elif isinstance(lr, Sequence) and not isinstance(lr, str):
-        lrs = [float(x) for x in lr]
-        if len(lrs) != steps:
-            raise ValueError(f"학습률 목록의 길이({len(lrs)})가 스텝 수({steps})와 같아야 합니다.")
-    else:
-        raise TypeError(f"학습률은 수 또는 스텝별 수의 목록이어야 합니다 (받은 값: {type(lr).__name__}).")
-    if any(not (x >= 0) for x in lrs):  # also catches NaN
-        raise ValueError("학습률 η 는 0 이상이어야 합니다.")
-    return lrs
+    """A number means a constant learning rate; a sequence gives η for each step (len == steps)."""
+    if validation.as_real(lr) is not None:
+        return [validation.nonnegative(lr, "학습률 η")] * steps
+    if not isinstance(lr, Sequence) or isinstance(lr, str):
+        raise validation.InvalidArgument(
+            f"학습률은 수 또는 스텝별 수의 목록이어야 합니다 (받은 값의 타입: {type(lr).__name__}).")
+    if len(lr) != steps:
+        raise validation.InvalidArgument(f"학습률 목록의 길이({len(lr)})가 스텝 수({steps})와 같아야 합니다.")
+    return [validation.nonnegative(x, f"{i}번째 학습률 η") for i, x in enumerate(lr)]
 
 
 def _gradient(grad_fn: GradFn, point: Tensor) -> Tensor:
     g = grad_fn(point)
     if not isinstance(g, Tensor) or g.shape != point.shape:
-        raise ValueError("grad_fn 은 파라미터와 같은 모양의 텐서를 돌려줘야 합니다.")
+        raise validation.InvalidArgument(f"grad_fn 은 파라미터와 같은 모양 {tuple(point.shape)}의 텐서를 돌려줘야 합니다 "
+                                         f"(돌려준 값: {type(g).__name__} {tuple(getattr(g, 'shape', ()))}).")
     return g
 
 
@@ -87,7 +80,7 @@ def lookahead_nesterov_trajectory(
     grad_fn: GradFn, theta0: Tensor, lr: float | Sequence[float], momentum: float, steps: int
 ) -> NesterovTrajectory:
     """Run the look-ahead form for ``steps`` steps: the gradient is taken at θ_t − ημv_{t−1} (book: 05_nesterov)."""
-    _check_common(grad_fn, theta0, momentum, steps)
+    momentum, steps = _check_common(grad_fn, theta0, momentum, steps)
     lrs = _lr_schedule(lr, steps)
     theta = theta0.detach().clone()
     v = torch.zeros_like(theta)
@@ -105,9 +98,9 @@ def lookahead_nesterov_trajectory(
 def _pytorch_momentum_trajectory(
     grad_fn: GradFn, phi0: Tensor, lr: float | Sequence[float], momentum: float, steps: int, nesterov: bool
 ) -> NesterovTrajectory:
-    _check_common(grad_fn, phi0, momentum, steps)
+    momentum, steps = _check_common(grad_fn, phi0, momentum, steps)
     if nesterov and momentum == 0:
-        raise ValueError("네스테로프 모멘텀에는 0보다 큰 모멘텀 μ 가 필요합니다 (torch.optim.SGD 와 같은 규칙).")
+        raise validation.InvalidArgument("네스테로프 모멘텀에는 0보다 큰 모멘텀 μ 가 필요합니다 (torch.optim.SGD 와 같은 규칙).")
     lrs = _lr_schedule(lr, steps)
     phi = phi0.detach().clone()
     v: Tensor | None = None
@@ -136,21 +129,18 @@ def heavy_ball_trajectory(
 
 def lookahead_to_pytorch(theta: Tensor, v: Tensor, lr: float, momentum: float) -> Tensor:
     """φ = θ − ημv: the point where the look-ahead form takes its gradient, PyTorch's parameter."""
-    _check_pair(theta, v, lr, momentum)
+    lr, momentum = _check_pair(theta, v, lr, momentum)
     return theta - lr * momentum * v
 
 
 def pytorch_to_lookahead(phi: Tensor, v: Tensor, lr: float, momentum: float) -> Tensor:
     """θ = φ + ημv: the inverse of :func:`lookahead_to_pytorch`."""
-    _check_pair(phi, v, lr, momentum)
+    lr, momentum = _check_pair(phi, v, lr, momentum)
     return phi + lr * momentum * v
 
 
-def _check_pair(x: object, v: object, lr: object, momentum: object) -> None:
-    if not isinstance(x, Tensor) or not isinstance(v, Tensor):
-        raise TypeError("파라미터와 속도 v 는 torch.Tensor 여야 합니다.")
-    if x.shape != v.shape:
-        raise ValueError(f"파라미터 모양 {tuple(x.shape)} 과 속도 모양 {tuple(v.shape)} 이 같아야 합니다.")
-    for name, value in (("학습률 η", lr), ("모멘텀 μ", momentum)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-            raise ValueError(f"{name} 는 0 이상의 수여야 합니다 (받은 값: {value!r}).")
+def _check_pair(x: object, v: object, lr: object, momentum: object) -> tuple[float, float]:
+    validation.tensor(x, "파라미터")
+    validation.tensor(v, "속도 v")
+    validation.same_shape(x, v, "파라미터", "속도 v")
+    return validation.nonnegative(lr, "학습률 η"), validation.nonnegative(momentum, "모멘텀 μ")

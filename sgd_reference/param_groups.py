@@ -7,21 +7,19 @@ weight, scalars) or a name ending in ``.bias`` gets no weight decay; frozen para
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
 
 from torch import Tensor, nn
 
+from . import validation
+
 __all__ = ["split_decay_params", "split_decay_param_names", "decay_param_groups", "describe_param_groups"]
 
 
 def _check_module(model: object) -> None:
-    if not isinstance(model, nn.Module):
-        raise TypeError(
-            f"model 은 torch.nn.Module 이어야 합니다 (받은 값: {type(model).__name__}). "
-            "파라미터 목록이 아니라 모델 자체를 넘겨 주세요."
-        )
+    validation.instance(model, nn.Module, "model", "torch.nn.Module",
+                        "파라미터 목록이 아니라 모델 자체를 넘겨 주세요.")
 
 
 def _is_no_decay(name: str, p: Tensor) -> bool:
@@ -50,12 +48,10 @@ def split_decay_params(model: nn.Module) -> tuple[list[nn.Parameter], list[nn.Pa
 def decay_param_groups(model: nn.Module, weight_decay: float) -> list[dict[str, Any]]:
     """Two param groups for an optimizer: λ = ``weight_decay`` for weights, λ = 0 for the rest."""
     _check_module(model)
-    if isinstance(weight_decay, bool) or not isinstance(weight_decay, (int, float)) or not math.isfinite(weight_decay) \
-            or weight_decay < 0:
-        raise ValueError(f"가중치 감쇠 λ 는 0 이상의 유한한 수여야 합니다 (받은 값: {weight_decay!r}).")
+    weight_decay = validation.nonnegative(weight_decay, "가중치 감쇠 λ")
     decay, no_decay = split_decay_params(model)
     return [
-        {"params": decay, "weight_decay": float(weight_decay)},
+        {"params": decay, "weight_decay": weight_decay},
         {"params": no_decay, "weight_decay": 0.0},
     ]
 

@@ -64,8 +64,7 @@ class WarmupCosineLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, warmup_steps: int, total_steps: int,
                  min_lr: float | Sequence[float] = 0.0, last_epoch: int = -1) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"optimizer 는 torch.optim.Optimizer 여야 합니다 (받은 값: {type(optimizer).__name__}).")
+        validation.instance(optimizer, Optimizer, "optimizer", "torch.optim.Optimizer")
         self.total_steps, self.warmup_steps = _check_steps(total_steps, warmup_steps)
         n_groups = len(optimizer.param_groups)
         if isinstance(min_lr, Sequence) and not isinstance(min_lr, str):

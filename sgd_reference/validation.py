@@ -14,7 +14,8 @@ import math
 import numbers
 from typing import Any, Iterable
 
-__all__ = ["InvalidArgument", "as_real", "real", "positive", "nonnegative", "integer", "choice"]
+__all__ = ["InvalidArgument", "as_real", "real", "positive", "nonnegative", "momentum", "integer", "choice",
+           "instance", "function", "tensor", "same_shape"]
 
 
 class InvalidArgument(TypeError, ValueError):
@@ -52,8 +53,8 @@ def _shown(value: Any) -> str:
 
 
 def real(value: Any, name: str, *, minimum: float | None = None, maximum: float | None = None,
-         above: float | None = None, finite: bool = True) -> float:
-    """``value`` as a float, checked against ``minimum <= value <= maximum`` and ``value > above``."""
+         above: float | None = None, below: float | None = None, finite: bool = True) -> float:
+    """``value`` as a float, checked against ``minimum <= value <= maximum`` and ``above < value < below``."""
     x = as_real(value)
     if x is None:
         raise InvalidArgument(f"{_topic(name)} 숫자여야 합니다 (받은 값: {_shown(value)}, 타입 {type(value).__name__}).")
@@ -65,6 +66,8 @@ def real(value: Any, name: str, *, minimum: float | None = None, maximum: float 
         raise InvalidArgument(f"{_topic(name)} {minimum:g} 이상이어야 합니다 (받은 값: {_shown(value)}).")
     if maximum is not None and not x <= maximum:
         raise InvalidArgument(f"{_topic(name)} {maximum:g} 이하여야 합니다 (받은 값: {_shown(value)}).")
+    if below is not None and not x < below:
+        raise InvalidArgument(f"{_topic(name)} {below:g}보다 작아야 합니다 (받은 값: {_shown(value)}).")
     return x
 
 
@@ -76,6 +79,11 @@ def positive(value: Any, name: str, *, maximum: float | None = None) -> float:
 def nonnegative(value: Any, name: str, *, maximum: float | None = None) -> float:
     """A finite number at least 0 (a weight decay, a minimum learning rate)."""
     return real(value, name, minimum=0.0, maximum=maximum)
+
+
+def momentum(value: Any, name: str = "모멘텀 μ") -> float:
+    """A momentum 0 ≤ μ < 1 (at 1 the velocity never forgets; above it, it grows without bound)."""
+    return real(value, name, minimum=0.0, below=1.0)
 
 
 def integer(value: Any, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -104,3 +112,35 @@ def choice(value: Any, allowed: Iterable[Any], name: str) -> Any:
     if value not in allowed:
         raise InvalidArgument(f"{_topic(name)} {allowed} 중 하나여야 합니다 (받은 값: {_shown(value)}).")
     return value
+
+
+def instance(value: Any, types: type | tuple[type, ...], name: str, expected: str, advice: str = "") -> Any:
+    """``value`` if it is one of ``types`` (e.g. ``nn.Module``, passed in by the caller: this module stays torch-free);
+    ``expected`` names the type for the learner ("torch.nn.Module"), ``advice`` says what to pass instead."""
+    if not isinstance(value, types):
+        raise InvalidArgument(f"{_topic(name)} {expected} 타입이어야 합니다 (받은 값의 타입: {type(value).__name__})."
+                              + (f" {advice}" if advice else ""))
+    return value
+
+
+def function(value: Any, name: str, what: str) -> Any:
+    """A callable; ``what`` says what it must do ("파라미터 텐서를 받아 기울기 텐서를 돌려줍니다")."""
+    if not callable(value):
+        raise InvalidArgument(f"{_topic(name)} 호출할 수 있는 함수여야 합니다: {what} (받은 값의 타입: {type(value).__name__}).")
+    return value
+
+
+def tensor(value: Any, name: str, *, floating: bool = False) -> Any:
+    """A torch tensor (duck-typed: a numpy array or a list is not one), of a floating dtype if ``floating``."""
+    if not (callable(getattr(value, "is_floating_point", None)) and hasattr(value, "shape")):
+        raise InvalidArgument(f"{_topic(name)} torch.Tensor 타입이어야 합니다 (받은 값의 타입: {type(value).__name__}).")
+    if floating and not value.is_floating_point():
+        raise InvalidArgument(f"{_topic(name)} 실수(float) 텐서여야 합니다 (받은 dtype: {value.dtype}).")
+    return value
+
+
+def same_shape(first: Any, second: Any, first_name: str, second_name: str) -> None:
+    """Two tensors updated element by element together (a parameter and its gradient or velocity)."""
+    if tuple(first.shape) != tuple(second.shape):
+        raise InvalidArgument(f"{first_name}의 모양 {tuple(first.shape)}과 {second_name}의 모양 "
+                              f"{tuple(second.shape)}이 같아야 합니다.")

@@ -20,20 +20,18 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from . import validation
 from .functional import sgd_step
 from .optimizer import SGD
 
 __all__ = ["coupled_weight_decay_step", "decoupled_weight_decay_step", "SGDW"]
 
 
-def _check_step_args(theta: object, grad: object, lr: object, weight_decay: object) -> None:
-    if not isinstance(theta, Tensor) or not isinstance(grad, Tensor):
-        raise TypeError("파라미터 θ 와 기울기 g 는 torch.Tensor 여야 합니다.")
-    if theta.shape != grad.shape:
-        raise ValueError(f"파라미터 모양 {tuple(theta.shape)} 과 기울기 모양 {tuple(grad.shape)} 이 같아야 합니다.")
-    for name, value in (("학습률 η", lr), ("가중치 감쇠 λ", weight_decay)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-            raise ValueError(f"{name} 는 0 이상의 수여야 합니다 (받은 값: {value!r}).")
+def _check_step_args(theta: object, grad: object, lr: object, weight_decay: object) -> tuple[float, float]:
+    validation.tensor(theta, "파라미터 θ")
+    validation.tensor(grad, "기울기 g")
+    validation.same_shape(theta, grad, "파라미터 θ", "기울기 g")
+    return validation.nonnegative(lr, "학습률 η"), validation.nonnegative(weight_decay, "가중치 감쇠 λ")
 
 
 @torch.no_grad()
@@ -42,7 +40,7 @@ def coupled_weight_decay_step(
     momentum: float = 0.0, dampening: float = 0.0, nesterov: bool = False,
 ) -> Tensor | None:
     """torch's L2 ``weight_decay``: g ← g + λθ, then the usual step. θ in place; returns v."""
-    _check_step_args(theta, grad, lr, weight_decay)
+    lr, weight_decay = _check_step_args(theta, grad, lr, weight_decay)
     return sgd_step(theta, grad, velocity, lr=lr, momentum=momentum, dampening=dampening,
                     weight_decay=weight_decay, nesterov=nesterov)
 
@@ -53,7 +51,7 @@ def decoupled_weight_decay_step(
     momentum: float = 0.0, dampening: float = 0.0, nesterov: bool = False,
 ) -> Tensor | None:
     """SGDW: θ ← θ − ηλθ (from the current θ), then the step without λ. θ in place; returns v."""
-    _check_step_args(theta, grad, lr, weight_decay)
+    lr, weight_decay = _check_step_args(theta, grad, lr, weight_decay)
     theta.mul_(1 - lr * weight_decay)  # θ ← (1 − ηλ)θ, outside v
     return sgd_step(theta, grad, velocity, lr=lr, momentum=momentum, dampening=dampening,
                     weight_decay=0.0, nesterov=nesterov)

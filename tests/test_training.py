@@ -42,12 +42,54 @@ def test_clipping_keeps_logged_norm_before_clipping():
     assert all(n > 1e-3 for n in log.grad_norms)
 
 
+def _manual_run(steps, max_norm):
+    """The document's loop written out with torch's own norm and clipping: what `train` must log and do."""
+    split = datasets.teacher_classification(num_train=256, num_val=256, seed=1)
+    model = training.mlp(seed=0)
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    norms = []
+    for x, y in training.batches(split, 32, steps, seed=0):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        if max_norm is None:
+            norms.append(float(torch.nn.utils.get_total_norm([p.grad for p in model.parameters()])))
+        else:
+            norms.append(float(torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)))
+        opt.step()
+    return norms, [p.detach().clone() for p in model.parameters()]
+
+
+@pytest.mark.parametrize("max_norm", [None, 0.5])
+def test_logged_norm_and_clipping_are_torchs_bit_for_bit(max_norm):
+    """One global norm in the package (gradients.global_grad_norm / clip_grad_norm, torch's rounding order)."""
+    split = datasets.teacher_classification(num_train=256, num_val=256, seed=1)
+    model = training.mlp(seed=0)
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    log = training.train(model, opt, training.batches(split, 32, 8, seed=0), max_grad_norm=max_norm)
+    norms, params = _manual_run(8, max_norm)
+    assert log.grad_norms == norms
+    assert all(torch.equal(a, b) for a, b in zip(model.parameters(), params))
+
+
+@pytest.mark.parametrize("loss, first, diverged", [
+    (math.nan, 1.0, True), (math.inf, None, True), (5.0, None, False), (1000.0, 1.0, False), (1000.1, 1.0, True),
+    (1e-6, 0.0, False), (1e-4, 0.0, True),  # a first loss of 0 counts as 1e-8
+])
+def test_one_divergence_rule(loss, first, diverged):
+    assert training.loss_diverged(loss, first) is diverged
+    assert training.loss_diverged(loss, first, factor=math.inf) is (not math.isfinite(loss))
+
+
 def test_train_validates_its_arguments():
     with pytest.raises(TypeError, match="Module"):
         training.train("model", None, [])
     model = training.mlp()
     with pytest.raises(TypeError, match="Optimizer"):
         training.train(model, "sgd", [])
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    for bad in ({"eval_every": 0}, {"max_grad_norm": -1.0}, {"divergence_threshold": "큼"}):
+        with pytest.raises(ValueError, match="[가-힣]"):
+            training.train(model, opt, [], **bad)
 
 
 def test_moving_average_smooths_and_validates():

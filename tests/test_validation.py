@@ -78,3 +78,26 @@ def test_a_condition_number_out_of_range_is_named_not_the_momentum_computed_from
 def test_lab_figures_take_numpy_settings():
     _, text = learning_rate_figures.render_learning_rate(lr=np.float64(0.4), steps=np.int64(5), curvature=4)
     assert "진동하며 수렴" in text
+
+
+def test_momentum_is_at_least_0_and_below_1():
+    assert validation.momentum(np.float32(0.5)) == 0.5 and validation.momentum(0) == 0.0
+    for bad in (1.0, -0.1, 1.5, float("nan")):
+        with pytest.raises(validation.InvalidArgument, match="^모멘텀 μ"):
+            validation.momentum(bad)
+
+
+def test_instance_function_and_tensor_checks_name_what_came():
+    model = torch.nn.Linear(2, 1)
+    assert validation.instance(model, torch.nn.Module, "model", "torch.nn.Module") is model
+    with pytest.raises(validation.InvalidArgument, match=r"^model은\(는\) torch.nn.Module 타입이어야 합니다.*list"):
+        validation.instance([model], torch.nn.Module, "model", "torch.nn.Module")
+    with pytest.raises(validation.InvalidArgument, match="^grad_fn은.*함수여야"):
+        validation.function(3, "grad_fn", "기울기를 돌려줍니다")
+    for bad in (np.zeros(3), [1.0, 2.0], 1.0):
+        with pytest.raises(validation.InvalidArgument, match="torch.Tensor 타입"):
+            validation.tensor(bad, "파라미터")
+    with pytest.raises(validation.InvalidArgument, match="실수"):
+        validation.tensor(torch.arange(3), "파라미터", floating=True)
+    with pytest.raises(validation.InvalidArgument, match=r"\(3,\).*\(2,\)"):
+        validation.same_shape(torch.zeros(3), torch.zeros(2), "파라미터", "기울기")

@@ -14,7 +14,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from .. import accumulation
+from .. import accumulation, validation
 from ..teaching import datasets, training, widgets
 from ..teaching.caching import copied_cache
 from ..optimizer import SGD
@@ -24,12 +24,8 @@ BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
 NUM_SAMPLES, NUM_FEATURES = 4096, 10
 
 
-def _check_batch_size(batch_size, num_samples: int) -> int:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int):
-        raise TypeError(f"배치 크기는 정수여야 합니다 (받은 값: {batch_size!r}).")
-    if not (1 <= batch_size <= num_samples):
-        raise ValueError(f"배치 크기는 1 이상 {num_samples} 이하여야 합니다 (받은 값: {batch_size}).")
-    return batch_size
+def _batch_size(batch_size, num_samples: int) -> int:
+    return validation.integer(batch_size, "배치 크기", minimum=1, maximum=num_samples)
 
 
 # --- the 1/B law ---------------------------------------------------------------------------------------------------
@@ -55,7 +51,7 @@ def measure_gradient_noise(batch_sizes=BATCH_SIZES, num_batches: int = 2000, rep
     """
     x, y, _ = datasets.linear_regression(NUM_SAMPLES, NUM_FEATURES, noise=0.5, seed=seed)
     n = len(x)
-    sizes = [_check_batch_size(b, n) for b in batch_sizes]
+    sizes = [_batch_size(b, n) for b in batch_sizes]
     grads = per_sample_gradients(x, y, torch.zeros(NUM_FEATURES, dtype=x.dtype))
     full = grads.mean(dim=0)
     sigma2 = float(((grads - full) ** 2).sum(dim=1).mean())
@@ -131,9 +127,8 @@ def train_epochs(batch_size: int, lr: float, epochs: int = EPOCHS, split: datase
     """
     split = scaling_task() if split is None else split
     n = len(split.x_train)
-    _check_batch_size(batch_size, n)
-    if not (lr > 0 and math.isfinite(lr)):
-        raise ValueError(f"학습률은 0보다 큰 유한한 수여야 합니다 (받은 값: {lr}).")
+    batch_size, lr = _batch_size(batch_size, n), validation.positive(lr, "학습률")
+    epochs = validation.integer(epochs, "에폭 수", minimum=1)
     steps_per_epoch = n // batch_size
     model = training.mlp(split.num_features, 64, split.num_classes, seed=seed, dtype=split.x_train.dtype)
     opt = SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
@@ -188,7 +183,7 @@ def render_scaling(runs: list[dict] | None = None) -> tuple[Figure, str]:
     for run in runs:
         log = run["log"]
         if log.diverged or not log.val_losses:
-            parts.append(f"{run['label']}: 발산 (손실이 NaN/inf 또는 1000배)")
+            parts.append(f"{run['label']}: 발산 (손실이 NaN/inf 또는 {training.DIVERGENCE_FACTOR:.0f}배)")
         elif log.val_losses[-1] > log.losses[0]:
             parts.append(f"{run['label']}: 발산 (검증 손실 {log.val_losses[-1]:.3f}, 학습 전 {log.losses[0]:.3f}보다 나쁨)")
         else:
@@ -268,9 +263,8 @@ def accumulation_check(batch_size: int = 256, micro_batch_size: int = 32, lr: fl
 
 def render_batch_choice(batch_size: int = 64, lr_multiplier: float = 2.0) -> tuple[Figure, str]:
     """Baseline (B=32, η=0.02) against a chosen batch size and lr = multiplier × 0.02, with its gradient-noise level."""
-    if not (lr_multiplier > 0 and math.isfinite(lr_multiplier)):
-        raise ValueError(f"학습률 배수는 0보다 큰 유한한 수여야 합니다 (받은 값: {lr_multiplier}).")
-    _check_batch_size(batch_size, SCALING_TRAIN)
+    lr_multiplier = validation.positive(lr_multiplier, "학습률 배수")
+    batch_size = _batch_size(batch_size, SCALING_TRAIN)
     lr = BASE_LR * lr_multiplier
     runs = [{"batch_size": BASE_BATCH, "lr": BASE_LR, "label": f"B={BASE_BATCH}, η={BASE_LR:g} (기준)",
              "log": _default_task_run(BASE_BATCH, BASE_LR)},

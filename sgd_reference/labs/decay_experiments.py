@@ -20,6 +20,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
+from .. import validation
 from ..teaching import datasets, training, widgets
 from ..teaching.caching import copied_cache
 from ..optimizer import SGD
@@ -38,24 +39,10 @@ LR, BATCH_SIZE, STEPS, RECORD_EVERY = 0.05, 32, 400, 40
 _COLORS = ("tab:gray", "tab:blue", "tab:orange", "tab:red", "tab:green", "tab:purple")
 
 
-def _check_weight_decay(weight_decay) -> float:
-    if isinstance(weight_decay, bool) or not isinstance(weight_decay, (int, float)):
-        raise TypeError(f"가중치 감쇠 λ 는 숫자여야 합니다 (받은 값: {weight_decay!r}).")
-    if not (math.isfinite(weight_decay) and weight_decay >= 0):
-        raise ValueError(f"가중치 감쇠 λ 는 0 이상의 유한한 수여야 합니다 (받은 값: {weight_decay}).")
-    return float(weight_decay)
-
-
-def _check_momentum(momentum) -> float:
-    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not (0 <= momentum < 1):
-        raise ValueError(f"모멘텀 μ 는 0 이상 1 미만이어야 합니다 (받은 값: {momentum!r}).")
-    return float(momentum)
-
-
-def _check_mode(mode) -> str:
-    if mode not in MODE_NAMES:
-        raise ValueError(f"감쇠 방식은 {COUPLED!r} 또는 {DECOUPLED!r} 여야 합니다 (받은 값: {mode!r}).")
-    return mode
+def _settings(weight_decay, momentum, mode) -> tuple[float, float, str]:
+    """λ, μ and the decay mode as plain values, checked once where a learner's settings come in."""
+    return (validation.nonnegative(weight_decay, "가중치 감쇠 λ"), validation.momentum(momentum),
+            validation.choice(mode, MODE_NAMES, "감쇠 방식"))
 
 
 # --- 1. coupled vs decoupled on least squares -------------------------------------------------------------------
@@ -95,8 +82,8 @@ ROUNDING_LEVEL = 1e-12
 def coupled_vs_decoupled(momentum: float, weight_decay: float = 0.1, lr: float = 0.05, steps: int = 100,
                          seed: int = 1) -> TrajectoryPair:
     """Run both rules on the same least-squares problem in float64 (so a difference is not float32 rounding)."""
-    _check_momentum(momentum)
-    _check_weight_decay(weight_decay)
+    weight_decay, momentum, _ = _settings(weight_decay, momentum, COUPLED)
+    lr, steps = validation.positive(lr, "학습률 η"), validation.integer(steps, "스텝 수", minimum=0)
     x, y, _ = datasets.linear_regression(num_samples=64, num_features=10, noise=0.1, seed=seed)
     theta0 = torch.randn(10, generator=torch.Generator().manual_seed(seed + 1), dtype=torch.float64)
     thetas = {COUPLED: theta0.clone(), DECOUPLED: theta0.clone()}
@@ -191,7 +178,8 @@ def parameter_norm(model: nn.Module) -> float:
 
 def make_optimizer(model: nn.Module, weight_decay: float, momentum: float, mode: str, lr: float = LR):
     """``sgd_reference.SGD`` (coupled L2, as torch) or ``SGDW`` (decoupled), λ on every parameter as in the document."""
-    cls = SGD if _check_mode(mode) == COUPLED else SGDW
+    weight_decay, momentum, mode = _settings(weight_decay, momentum, mode)
+    cls = SGD if mode == COUPLED else SGDW
     return cls(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
 
 
@@ -199,7 +187,8 @@ def make_optimizer(model: nn.Module, weight_decay: float, momentum: float, mode:
 def train_noisy_task(weight_decay: float, momentum: float = 0.9, mode: str = COUPLED,
                      steps: int = STEPS, lr: float = LR) -> DecayRun:
     """Train the document's MLP on the noisy task; cached, so the panel's λ = 0 reference is computed once."""
-    weight_decay, momentum, mode = _check_weight_decay(weight_decay), _check_momentum(momentum), _check_mode(mode)
+    weight_decay, momentum, mode = _settings(weight_decay, momentum, mode)
+    steps, lr = validation.integer(steps, "스텝 수", minimum=0), validation.positive(lr, "학습률 η")
     split = noisy_task()
     model = training.mlp(num_classes=split.num_classes, seed=0, dtype=split.x_train.dtype)
     optimizer = make_optimizer(model, weight_decay, momentum, mode, lr)
@@ -217,7 +206,7 @@ def train_noisy_task(weight_decay: float, momentum: float = 0.9, mode: str = COU
     measure(0)
     for start in range(0, steps, RECORD_EVERY):
         chunk = itertools.islice(data, RECORD_EVERY)
-        log = training.train(model, optimizer, chunk, divergence_threshold=1e3)
+        log = training.train(model, optimizer, chunk)
         if log.diverged or not math.isfinite(parameter_norm(model)):
             diverged_at = start + (log.diverged_at or 0)
             break
@@ -277,7 +266,8 @@ def render_decay_sweep(weight_decays=DECAY_VALUES, momentum: float = 0.9, mode: 
 
 def render_weight_decay(weight_decay: float = 1e-2, momentum: float = 0.9, mode: str = COUPLED) -> tuple[Figure, str]:
     """The panel's figure: the chosen run against λ = 0 at the same μ (‖θ‖ left, accuracies right)."""
-    run = train_noisy_task(_check_weight_decay(weight_decay), _check_momentum(momentum), _check_mode(mode))
+    weight_decay, momentum, mode = _settings(weight_decay, momentum, mode)
+    run = train_noisy_task(weight_decay, momentum, mode)
     base = train_noisy_task(0.0, momentum, COUPLED)  # λ = 0: both modes are plain SGD
     use_korean_font()
     fig = Figure(figsize=(9.5, 3.6))

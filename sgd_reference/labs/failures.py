@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import torch
 from matplotlib.figure import Figure
 
+from .. import validation
 from ..teaching import datasets, training, widgets
 from ..teaching.caching import copied_cache
 from ..gradients import GradNormLogger, NonFiniteError, check_finite, clip_grad_norm
@@ -79,12 +80,15 @@ def _lr_factor(config: RunConfig):
 
 
 def _validate(config: RunConfig) -> None:
-    if not (config.lr > 0 and math.isfinite(config.lr)):
-        raise ValueError(f"학습률은 0보다 큰 유한한 수여야 합니다 (받은 값: {config.lr}).")
-    if not (0 <= config.momentum < 1):
-        raise ValueError(f"모멘텀은 0 이상 1 미만이어야 합니다 (받은 값: {config.momentum}).")
-    if config.steps <= 0:
-        raise ValueError(f"스텝 수는 양수여야 합니다 (받은 값: {config.steps}).")
+    validation.instance(config, RunConfig, "config", "RunConfig")
+    validation.positive(config.lr, "학습률")
+    validation.momentum(config.momentum, "모멘텀")
+    validation.integer(config.steps, "스텝 수", minimum=1)
+    validation.integer(config.batch_size, "배치 크기", minimum=1)
+    if config.lr_spike_at is not None:
+        validation.integer(config.lr_spike_at, "학습률을 키우는 스텝 lr_spike_at", minimum=0)
+    if config.train_size is not None:
+        validation.integer(config.train_size, "학습 데이터 수 train_size", minimum=1)
 
 
 @copied_cache(maxsize=64)
@@ -99,7 +103,7 @@ def run(config: RunConfig = RunConfig()) -> training.TrainLog:
     return training.train(model, opt, training.batches(split, config.batch_size, config.steps, seed=0),
                           scheduler=scheduler, max_grad_norm=MAX_NORM if config.clip else None,
                           val=(split.x_val, split.y_val), eval_every=10,
-                          divergence_threshold=1e3 if config.stop_on_blowup else math.inf)
+                          divergence_threshold=training.DIVERGENCE_FACTOR if config.stop_on_blowup else math.inf)
 
 
 def oscillation(log: training.TrainLog, skip: int = 50) -> float:
@@ -118,8 +122,8 @@ def describe(log: training.TrainLog) -> str:
         last = log.losses[-1]
         if not math.isfinite(last):
             what = "NaN/inf가 되었습니다"
-        elif len(log.losses) > 1 and last > 1e3 * log.losses[0]:
-            what = "처음의 1000배를 넘었습니다"
+        elif len(log.losses) > 1 and training.loss_diverged(last, log.losses[0]):
+            what = f"처음의 {training.DIVERGENCE_FACTOR:.0f}배를 넘었습니다"
         else:
             what = "유한하지만 기울기가 NaN/inf가 되었습니다"
         return f"발산: {log.diverged_at}번째 스텝에서 손실이 {what}{peak}"
@@ -276,9 +280,9 @@ def render_logging() -> tuple[Figure, str]:
 def render_debug_run(lr_multiplier: float = 1.0, momentum: float = MOMENTUM, clip: bool = False,
                      warmup: bool = False) -> tuple[Figure, str]:
     """A run with the chosen settings against the baseline (η=0.05, μ=0.9): loss and gradient norm."""
-    if not (lr_multiplier > 0 and math.isfinite(lr_multiplier)):
-        raise ValueError(f"학습률 배수는 0보다 큰 유한한 수여야 합니다 (받은 값: {lr_multiplier}).")
-    config = RunConfig(lr=BASE_LR * lr_multiplier, momentum=momentum, clip=bool(clip), warmup=bool(warmup))
+    lr_multiplier = validation.positive(lr_multiplier, "학습률 배수")
+    config = RunConfig(lr=BASE_LR * lr_multiplier, momentum=validation.momentum(momentum, "모멘텀"), clip=bool(clip),
+                       warmup=bool(warmup))
     runs = [(RunConfig(), f"기준 η={BASE_LR:g}, μ={MOMENTUM:g}"), (config, "선택: " + config.label())]
     fig, _ = render_comparison(runs, "내가 고른 설정", loss_cap=20.0)
     log = run(config)

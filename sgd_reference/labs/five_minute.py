@@ -93,7 +93,7 @@ def run_random(lr: float, steps: int = 20, momentum: float = 0.9, seed: int = 0,
         loss = nn.functional.cross_entropy(model(x), y)
         value = loss.item()
         log.lrs.append(lr)
-        if not math.isfinite(value) or (log.losses and value > 1e3 * log.losses[0]):
+        if training.loss_diverged(value, log.losses[0] if log.losses else None):
             log.losses.append(value if math.isfinite(value) else math.nan)
             log.diverged_at = step
             break
@@ -246,12 +246,10 @@ def render_comparison(lr_a: float = 1e-2, lr_b: float = 1e-1, momentum: float = 
 
     ``readings=True`` (learnable mode) adds one :func:`learnable_reading` line per learning rate to the summary.
     """
-    if mode not in _MODE_NAMES:
-        raise ValueError(f"데이터 방식은 {sorted(_MODE_NAMES)} 중 하나여야 합니다 (받은 값: {mode!r}).")
-    if not (0 <= momentum < 1):
-        raise ValueError(f"모멘텀은 0 이상 1 미만이어야 합니다 (받은 값: {momentum}).")
+    mode = validation.choice(mode, sorted(_MODE_NAMES), "데이터 방식")
+    momentum = validation.momentum(momentum, "모멘텀")
     lrs = [validation.positive(lr, "학습률") for lr in (lr_a, lr_b, *extra_lrs)]
-    validation.integer(steps, "스텝 수", minimum=1)
+    steps = validation.integer(steps, "스텝 수", minimum=1)
     if mode == RANDOM:
         logs = [run_random(lr, steps, momentum) for lr in lrs]
     else:

@@ -99,9 +99,8 @@ def linear_regression(num_samples: int = 4096, num_features: int = 10, noise: fl
     """Inputs ``x``, targets ``y = x @ w_true + noise``, and ``w_true``: a least-squares problem with known gradients."""
     validation.integer(num_samples, "num_samples", minimum=1)
     validation.integer(num_features, "num_features", minimum=1)
-    if noise < 0:
-        raise ValueError(f"noise는 0 이상이어야 합니다 (받은 값: {noise}).")
-    generator = torch.Generator().manual_seed(seed)
+    noise = validation.nonnegative(noise, "noise")
+    generator = torch.Generator().manual_seed(validation.integer(seed, "seed"))
     x = torch.randn(num_samples, num_features, generator=generator, dtype=torch.float64)
     w_true = torch.randn(num_features, generator=generator, dtype=torch.float64)
     y = x @ w_true + noise * torch.randn(num_samples, generator=generator, dtype=torch.float64)

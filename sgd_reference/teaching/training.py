@@ -1,8 +1,10 @@
 """One small, seeded training loop shared by the labs, recording what the chapters talk about.
 
 It records per-step training loss, global gradient norm and learning rate, and (optionally) held-out loss and accuracy.
-A run whose loss becomes NaN/inf, or grows past ``divergence_threshold`` times its first value, stops and is marked
-diverged instead of raising: a lab at an extreme slider value must say "발산" and keep a readable plot.
+A run whose loss becomes NaN/inf, or grows past ``divergence_threshold`` times its first value (:func:`loss_diverged`,
+the one divergence rule of the labs), stops and is marked diverged instead of raising: a lab at an extreme slider
+value must say "발산" and keep a readable plot. The gradient norm and clipping are the core's
+(:mod:`sgd_reference.gradients`, torch's rounding order).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Callable, Iterable
 import torch
 from torch import nn
 
+from .. import validation
+from ..gradients import clip_grad_norm, global_grad_norm
 from .datasets import Split
 
 
@@ -90,17 +94,22 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[float,
     return loss, accuracy
 
 
-def _global_grad_norm(parameters: Iterable[torch.Tensor]) -> float:
-    grads = [p.grad.detach().flatten() for p in parameters if p.grad is not None]
-    if not grads:
-        return 0.0
-    return torch.linalg.vector_norm(torch.cat(grads)).item()
+# The document's "손실 급등": a loss more than this many times the run's first loss has blown up.
+DIVERGENCE_FACTOR = 1e3
+
+
+def loss_diverged(loss: float, first_loss: float | None, factor: float = DIVERGENCE_FACTOR) -> bool:
+    """The divergence rule of every lab run: the loss is NaN/inf, or above ``factor`` × the first loss (a first loss
+    below 1e-8 counts as 1e-8, so a run that starts at 0 is not divergent for any tiny rise)."""
+    if not math.isfinite(loss):
+        return True
+    return first_loss is not None and loss > factor * max(first_loss, 1e-8)
 
 
 def batches(split: Split, batch_size: int, steps: int, seed: int = 0):
     """``steps`` mini-batches drawn by reshuffling the training set each epoch (seeded, so runs are comparable)."""
-    if batch_size <= 0 or steps < 0:
-        raise ValueError(f"batch_size는 양수, steps는 0 이상이어야 합니다 (batch_size={batch_size}, steps={steps}).")
+    batch_size = validation.integer(batch_size, "배치 크기 batch_size", minimum=1)
+    steps = validation.integer(steps, "스텝 수 steps", minimum=0)
     generator = torch.Generator().manual_seed(seed)
     n = len(split.x_train)
     order, position = torch.randperm(n, generator=generator), 0
@@ -121,12 +130,12 @@ def train(model: nn.Module, optimizer: torch.optim.Optimizer, data: Iterable[tup
     ``max_grad_norm`` clips the global gradient norm before the step (the norm logged is the one *before* clipping,
     which is what tells you something exploded).
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError("model은 torch.nn.Module이어야 합니다.")
-    if not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError("optimizer는 torch.optim.Optimizer여야 합니다.")
-    if eval_every <= 0:
-        raise ValueError(f"eval_every는 양수여야 합니다 (받은 값: {eval_every}).")
+    validation.instance(model, nn.Module, "model", "torch.nn.Module")
+    validation.instance(optimizer, torch.optim.Optimizer, "optimizer", "torch.optim.Optimizer")
+    eval_every = validation.integer(eval_every, "평가 간격 eval_every", minimum=1)
+    if max_grad_norm is not None:
+        max_grad_norm = validation.real(max_grad_norm, "max_grad_norm", minimum=0.0, finite=False)
+    divergence_threshold = validation.real(divergence_threshold, "divergence_threshold", above=0.0, finite=False)
     log = TrainLog()
     parameters = [p for group in optimizer.param_groups for p in group["params"]]
     model.train()
@@ -135,20 +144,20 @@ def train(model: nn.Module, optimizer: torch.optim.Optimizer, data: Iterable[tup
         loss = loss_fn(model(x), y)
         loss_value = loss.item()
         log.lrs.append(float(optimizer.param_groups[0]["lr"]))
-        if not math.isfinite(loss_value) or (log.losses and loss_value > divergence_threshold * max(log.losses[0], 1e-8)):
+        if loss_diverged(loss_value, log.losses[0] if log.losses else None, divergence_threshold):
             log.losses.append(loss_value if math.isfinite(loss_value) else math.nan)
             log.grad_norms.append(math.nan)
             log.diverged_at = step
             break
         loss.backward()
-        grad_norm = _global_grad_norm(parameters)
+        # The norm before clipping (clipping returns it): the number that says something exploded.
+        grad_norm = float(global_grad_norm(parameters) if max_grad_norm is None
+                          else clip_grad_norm(parameters, max_grad_norm))
         log.losses.append(loss_value)
         log.grad_norms.append(grad_norm)
         if not math.isfinite(grad_norm):
             log.diverged_at = step
             break
-        if max_grad_norm is not None:
-            torch.nn.utils.clip_grad_norm_(parameters, max_grad_norm)
         if not step_or_overflow(optimizer):
             log.diverged_at = step
             break
@@ -176,8 +185,7 @@ def step_or_overflow(optimizer: torch.optim.Optimizer) -> bool:
 
 def moving_average(values: list[float], window: int) -> list[float]:
     """Trailing mean over ``window`` steps: the trend the FAQ tells you to watch instead of each noisy step."""
-    if window <= 0:
-        raise ValueError(f"window는 양수여야 합니다 (받은 값: {window}).")
+    window = validation.integer(window, "이동 평균 구간 window", minimum=1)
     out, total = [], 0.0
     for i, value in enumerate(values):
         total += value
