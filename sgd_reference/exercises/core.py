@@ -109,7 +109,6 @@ class Exercise:
         hints: Sequence[str],
         solution_code: str,
         answer_name: str,
-        starter: str,
     ):
         if not 2 <= len(hints) <= 3:
             raise ValueError(f"{id}: hints must have 2 or 3 levels")
@@ -120,7 +119,6 @@ class Exercise:
         self.hints = tuple(h.strip() for h in hints)
         self.solution_code = solution_code.strip() + "\n"
         self.answer_name = answer_name
-        self.starter = starter.strip() + "\n"
 
     def __repr__(self) -> str:
         return f"<연습 문제 {self.id!r}: {self.title} ({self.lab})>"
@@ -310,7 +308,6 @@ class NumberExercise(Exercise):
     def __init__(self, *, answer: float, rel_tol: float = 1e-3, mistakes: Sequence[NumberMistake] = (),
                  mistake_rel_tol: float | None = None, success: str = "", **kwargs: Any):
         kwargs.setdefault("answer_name", "answer")
-        kwargs.setdefault("starter", "answer = ...  # 여기에 숫자를 넣으세요")
         super().__init__(**kwargs)
         self._answer = float(answer)  # not public: `ex.check(ex.answer)` should not be the first thing that works
         self.rel_tol = rel_tol
@@ -428,10 +425,6 @@ class FunctionExercise(Exercise):
                  atol: float = 1e-7, success: str = "", **kwargs: Any):
         name = signature.split("(")[0]
         kwargs.setdefault("answer_name", name)
-        kwargs.setdefault(
-            "starter",
-            f"def {signature}:\n    # 여기에 코드를 작성하세요\n    raise NotImplementedError",
-        )
         super().__init__(**kwargs)
         self.signature = signature
         self.arg_names = [a.split("=")[0].strip() for a in signature.split("(", 1)[1].rsplit(")", 1)[0].split(",")]

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 import torch
 
-from . import feedback as fb
-from .core import (MISTAKE, NOT_ATTEMPTED, WRONG_TYPE, Case, Exercise, FunctionExercise, Mistake, Verdict,
-                   randn, seeded)
+from .choice import ChoiceExercise
+from .core import Case, FunctionExercise, Mistake, randn, seeded
 from .reference import torch_clip_grad_norm, torch_global_grad_norm
 
 LAB9 = "09_debugging.ipynb"
@@ -198,56 +194,6 @@ dict(예: `answer = {{1: "A", 2: "B", 3: "C", 4: "D"}}`)로 넣으세요. 같은
 """
 
 
-class ChoiceExercise(Exercise):
-    """Several multiple-choice sub-questions; each wrong pick is explained by the cause it names."""
-
-    def __init__(self, *, answer: str, **kwargs: Any):
-        kwargs.setdefault("answer_name", "answer")
-        kwargs.setdefault("starter", 'answer = ...  # 예: "ABCD" 또는 {1: "A", 2: "B", 3: "C", 4: "D"}')
-        super().__init__(**kwargs)
-        self._answer = answer
-
-    def _parse(self, answer: Any) -> list[str]:
-        n = len(self._answer)
-        if isinstance(answer, str):
-            letters = re.sub(r"[\s,;/\-]+", "", answer).upper()
-            if len(letters) != n:
-                raise Verdict(WRONG_TYPE, f"실행 {n}개에 하나씩, 보기 글자 {n}개가 필요한데 {len(letters)}개를 받았습니다.")
-            picks = list(letters)
-        elif isinstance(answer, dict):
-            picks = []
-            keys = {str(k).strip(): v for k, v in answer.items()}
-            for i in range(1, n + 1):
-                if str(i) not in keys:
-                    raise Verdict(WRONG_TYPE, f"{i}번 실행의 답이 없습니다. 키 1~{n} 을 모두 넣으세요.")
-                value = keys[str(i)]
-                if not isinstance(value, str):
-                    raise Verdict(WRONG_TYPE, f"{i}번 실행의 답은 보기 글자(str)여야 하는데 {fb.describe_type(value)} 입니다.")
-                picks.append(value.strip().upper())
-        else:
-            raise Verdict(WRONG_TYPE, f'문자열(예: "ABCD")이나 dict 를 넣어야 하는데 {fb.describe_type(answer)} 이(가) 왔습니다.')
-        for i, p in enumerate(picks, 1):
-            if p not in CAUSES:
-                raise Verdict(WRONG_TYPE, f"{i}번 실행의 답 {p!r} 는 보기에 없습니다. {', '.join(CAUSES)} 중에서 고르세요.")
-        return picks
-
-    def _grade(self, answer: Any) -> None:
-        if answer is None or answer is Ellipsis:
-            raise Verdict(NOT_ATTEMPTED, fb.NOT_ATTEMPTED_VALUE.replace("숫자를", "답을"))
-        picks = self._parse(answer)
-        wrong = [(i, p) for i, (p, right) in enumerate(zip(picks, self._answer), 1) if p != right]
-        if not wrong:
-            return
-        lines = [f"{len(picks)}개 중 {len(picks) - len(wrong)}개가 맞았습니다."]
-        for i, p in wrong:
-            cause, sign = CAUSES[p]
-            lines.append(f"- {i}번 실행: 원인이 '{cause}'({p}) 라면 {sign}이 보여야 합니다. 이 실행의 증상과 맞지 않습니다.")
-        raise Verdict(MISTAKE, "\n".join(lines))
-
-    def success_note(self) -> str:
-        return "증상 하나하나에서 먼저 확인할 것: 학습률·워밍업, 정규화 강도, 모멘텀·배치 크기, 스케줄러."
-
-
 diagnose_run = ChoiceExercise(
     id="diagnose_run",
     title="실행 기록 진단하기",
@@ -266,6 +212,10 @@ diagnose_run = ChoiceExercise(
 answer = "{_ANSWER}"
 ''',
     answer=_ANSWER,
+    options={k: f"원인이 '{cause}'({k}) 라면 {sign}이 보여야 합니다. 이 실행의 증상과 맞지 않습니다."
+             for k, (cause, sign) in CAUSES.items()},
+    item="실행",
+    success="증상 하나하나에서 먼저 확인할 것: 학습률·워밍업, 정규화 강도, 모멘텀·배치 크기, 스케줄러.",
 )
 
 EXERCISES = [clip_grad_norm, grad_norm, diagnose_run]

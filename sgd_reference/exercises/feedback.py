@@ -23,6 +23,7 @@ NOT_CALLABLE = (
     "함수가 아니라 {got} 값이 넘어왔습니다. 괄호 없이 함수 이름만 넘기세요: `ex.check(내_함수)` "
     "(`ex.check(내_함수(...))` 는 호출 결과를 넘깁니다)."
 )
+NOT_ATTEMPTED_CHOICE = "답 자리에 아직 `...`(또는 None)이 들어 있습니다. 답을 넣고 셀을 다시 실행하세요."
 NOT_A_NUMBER = "숫자 하나(int 또는 float)를 넣어야 하는데 {got} 값이 들어왔습니다."
 CALLABLE_FOR_NUMBER = "이 문제는 함수가 아니라 숫자 하나를 답으로 받습니다."
 RETURNED_NONE = (
@@ -69,6 +70,14 @@ INTERNAL_ERROR = (
     "채점기 안에서 예상하지 못한 문제가 생겼습니다 ({error}). 답이 틀렸다는 뜻은 아닙니다: "
     "셀을 다시 실행해 보고, 계속되면 교재 저장소에 알려 주세요."
 )
+
+# Multiple-choice answers (ChoiceExercise): `item` is what each sub-question is about ("실행", "문항").
+CHOICE_COUNT = "{item} {n}개에 하나씩, 보기 글자 {n}개가 필요한데 {got}개를 받았습니다."
+CHOICE_MISSING = "{i}번 {item}의 답이 없습니다. 키 1~{n} 을 모두 넣으세요."
+CHOICE_NOT_LETTER = "{i}번 {item}의 답은 보기 글자(str)여야 하는데 {got} 입니다."
+CHOICE_WRONG_TYPE = '문자열(예: "ABCD")이나 dict 를 넣어야 하는데 {got} 이(가) 왔습니다.'
+CHOICE_UNKNOWN = "{i}번 {item}의 답 {pick!r} 는 보기에 없습니다. {options} 중에서 고르세요."
+CHOICE_SCORE = "{n}개 중 {right}개가 맞았습니다."
 
 UNKNOWN_ID = "'{id}' 라는 연습 문제는 없습니다. {suggestion}"
 UNKNOWN_ID_SUGGEST = "혹시 이것인가요: {ids}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from .core import Case, FunctionExercise, Mistake, NumberExercise, NumberMistake, seeded, randn
-from .reference import torch_sgd_step
+from .reference import torch_sgd_step, velocity
 
 LAB4 = "04_momentum.ipynb"
 
@@ -32,12 +32,6 @@ def _momentum_cases() -> list[Case]:
 
 def _reference(p, g, buf, lr, mu, d=0.0):
     return torch_sgd_step(p, g, buf, lr, momentum=mu, dampening=d)
-
-
-def _buffer(g, buf, mu, d, first_damped=False, scale=1.0):
-    if buf is None:
-        return scale * ((1 - d) * g if first_damped else g)
-    return mu * buf + scale * (1 - d) * g
 
 
 def _mistake(update):
@@ -83,20 +77,21 @@ def momentum_step(param, grad, buf, lr, momentum, dampening=0.0):
     mutable=("param", "buf"),
     mistakes=[
         Mistake("부호가 반대입니다: 파라미터를 속도 방향으로 더하고 있습니다. θ ← θ − η·v 입니다.",
-                _mistake(lambda p, g, b, lr, mu, d: (p + lr * _buffer(g, b, mu, d), _buffer(g, b, mu, d)))),
+                _mistake(lambda p, g, b, lr, mu, d: (p + lr * velocity(g, b, mu, d), velocity(g, b, mu, d)))),
         Mistake("학습률을 빠뜨렸습니다: 파라미터를 속도 v 만큼 통째로 움직였습니다. θ ← θ − η·v 입니다.",
-                _mistake(lambda p, g, b, lr, mu, d: (p - _buffer(g, b, mu, d), _buffer(g, b, mu, d)))),
+                _mistake(lambda p, g, b, lr, mu, d: (p - velocity(g, b, mu, d), velocity(g, b, mu, d)))),
         Mistake("첫 스텝의 속도를 0에서 시작했거나(또는 첫 스텝에 dampening 을 적용했습니다). PyTorch 는 첫 스텝에 "
                 "v = g 로, dampening 없이 시작합니다.",
-                _mistake(lambda p, g, b, lr, mu, d: (p - lr * _buffer(g, b, mu, d, True), _buffer(g, b, mu, d, True)))),
+                _mistake(lambda p, g, b, lr, mu, d: (p - lr * velocity(g, b, mu, d, damp_first=True),
+                                                     velocity(g, b, mu, d, damp_first=True)))),
         Mistake("학습률을 속도(buf) 안에 넣었습니다. PyTorch 의 속도는 학습률 없이 기울기만 모으고, η 는 파라미터를 움직일 때 곱합니다.",
-                _mistake(lambda p, g, b, lr, mu, d: (p - _buffer(g, b, mu, d, scale=lr), _buffer(g, b, mu, d, scale=lr)))),
+                _mistake(lambda p, g, b, lr, mu, d: (p - velocity(g, b, mu, d, scale=lr), velocity(g, b, mu, d, scale=lr)))),
         Mistake("dampening 을 무시했습니다. 두 번째 스텝부터 새 기울기에 (1 − dampening) 을 곱합니다.",
-                _mistake(lambda p, g, b, lr, mu, d: (p - lr * _buffer(g, b, mu, 0.0), _buffer(g, b, mu, 0.0)))),
+                _mistake(lambda p, g, b, lr, mu, d: (p - lr * velocity(g, b, mu, 0.0), velocity(g, b, mu, 0.0)))),
         Mistake("dampening 을 거꾸로 적용했습니다: 기울기에 dampening 이 아니라 (1 − dampening) 을 곱합니다.",
-                _mistake(lambda p, g, b, lr, mu, d: (p - lr * _buffer(g, b, mu, 1 - d), _buffer(g, b, mu, 1 - d)))),
+                _mistake(lambda p, g, b, lr, mu, d: (p - lr * velocity(g, b, mu, 1 - d), velocity(g, b, mu, 1 - d)))),
         Mistake("네스테로프 업데이트(g + μ·v)를 썼습니다. 헤비볼 모멘텀은 속도 v 그대로 움직입니다.",
-                _mistake(lambda p, g, b, lr, mu, d: (p - lr * (g + mu * _buffer(g, b, mu, d)), _buffer(g, b, mu, d)))),
+                _mistake(lambda p, g, b, lr, mu, d: (p - lr * (g + mu * velocity(g, b, mu, d)), velocity(g, b, mu, d)))),
         Mistake("Sutskever 형태(v ← μv − ηg, θ ← θ + v)를 썼습니다. 이 문제는 PyTorch 형태입니다: 속도에 η 를 넣지 않습니다.",
                 _mistake(lambda p, g, b, lr, mu, d: (p + (-lr * g if b is None else mu * b - lr * g),
                                                      -lr * g if b is None else mu * b - lr * g))),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .core import Case, FunctionExercise, Mistake, seeded, randn
-from .reference import torch_sgd_step
+from .reference import torch_sgd_step, velocity
 
 LAB5 = "05_nesterov.ipynb"
 
@@ -18,10 +18,6 @@ def _nesterov_cases() -> list[Case]:
         desc = f"param 모양 {shape}, buf={'None(첫 스텝)' if first else '텐서'}, lr={lr}, momentum={mu}"
         cases.append(Case((p, grad, buf, lr, mu), desc))
     return cases
-
-
-def _v(g, buf, mu, scale=1.0):
-    return scale * g if buf is None else mu * buf + scale * g
 
 
 def _sutskever(p, g, buf, lr, mu):
@@ -62,16 +58,16 @@ def nesterov_step(param, grad, buf, lr, momentum):
     mutable=("param", "buf"),
     mistakes=[
         Mistake("헤비볼 모멘텀의 업데이트 θ ← θ − η·v 를 썼습니다. 네스테로프는 g + μ·v 방향으로 움직입니다.",
-                lambda p, g, b, lr, mu: (p - lr * _v(g, b, mu), _v(g, b, mu))),
+                lambda p, g, b, lr, mu: (p - lr * velocity(g, b, mu), velocity(g, b, mu))),
         Mistake("Sutskever(내다보기) 형태 v ← μv − ηg, θ ← θ + v 를 썼습니다. 이 문제는 PyTorch 형태입니다: "
                 "속도에 학습률을 넣지 않고, θ ← θ − η(g + μv) 로 움직입니다.",
                 _sutskever),
         Mistake("부호가 반대입니다: 손실이 커지는 방향으로 움직였습니다.",
-                lambda p, g, b, lr, mu: (p + lr * (g + mu * _v(g, b, mu)), _v(g, b, mu))),
+                lambda p, g, b, lr, mu: (p + lr * (g + mu * velocity(g, b, mu)), velocity(g, b, mu))),
         Mistake("학습률을 빠뜨렸습니다. 파라미터는 η(g + μv) 만큼 움직입니다.",
-                lambda p, g, b, lr, mu: (p - (g + mu * _v(g, b, mu)), _v(g, b, mu))),
+                lambda p, g, b, lr, mu: (p - (g + mu * velocity(g, b, mu)), velocity(g, b, mu))),
         Mistake("학습률을 속도(buf) 안에 넣었습니다. PyTorch 의 속도는 기울기만 모읍니다.",
-                lambda p, g, b, lr, mu: (p - (lr * g + mu * _v(g, b, mu, lr)), _v(g, b, mu, lr))),
+                lambda p, g, b, lr, mu: (p - (lr * g + mu * velocity(g, b, mu, scale=lr)), velocity(g, b, mu, scale=lr))),
     ],
 )
 

@@ -25,6 +25,18 @@ def torch_sgd_step(param: torch.Tensor, grad: torch.Tensor, buf: torch.Tensor | 
     return p, new_buf
 
 
+def velocity(grad: torch.Tensor, buf: torch.Tensor | None, momentum: float, dampening: float = 0.0, *,
+             scale: float = 1.0, damp_first: bool = False) -> torch.Tensor:
+    """torch's momentum buffer: v ← g on the first step (``buf`` None), else v ← μv + (1 − τ)g.
+
+    ``scale`` (η put inside v) and ``damp_first`` (τ applied on the first step) write the usual mistakes with the
+    same rule, so every exercise's wrong variants differ from torch in exactly the one place they name.
+    """
+    if buf is None:
+        return scale * ((1 - dampening) * grad if damp_first else grad)
+    return momentum * buf + scale * (1 - dampening) * grad
+
+
 def _as_params(grads: Sequence[torch.Tensor]) -> list[torch.nn.Parameter]:
     params = []
     for g in grads:

@@ -4,24 +4,10 @@ from __future__ import annotations
 
 import math
 
+from ..schedules import warmup_cosine_lr as warmup_cosine_lr_reference
 from .core import Case, FunctionExercise, Mistake, NumberExercise, NumberMistake
 
 LAB8 = "08_schedule_recipe.ipynb"
-
-
-def _formula(step, total, warmup, base, min_lr=0.0):
-    if step < warmup:
-        return base * (step + 1) / warmup
-    progress = (step - warmup) / (total - warmup)
-    return min_lr + (base - min_lr) * (1 + math.cos(math.pi * progress)) / 2
-
-
-def _reference(*args):
-    try:
-        from sgd_reference.schedules import warmup_cosine_lr as core_schedule
-    except ImportError:
-        return _formula(*args)
-    return core_schedule(*args)
 
 
 def _cases() -> list[Case]:
@@ -47,7 +33,7 @@ def _wrong(warm_fn=None, decay_fn=None):
             return warm_fn(step, warmup, base) if warm_fn else base * (step + 1) / warmup
         if decay_fn:
             return decay_fn(step, total, warmup, base, min_lr)
-        return _formula(step, total, warmup, base, min_lr)
+        return warmup_cosine_lr_reference(step, total, warmup, base, min_lr)
 
     return schedule
 
@@ -89,7 +75,7 @@ def warmup_cosine_lr(step, total_steps, warmup_steps, base_lr, min_lr=0.0):
     return min_lr + (base_lr - min_lr) * (1 + math.cos(math.pi * progress)) / 2
 ''',
     cases=_cases,
-    reference=_reference,
+    reference=warmup_cosine_lr_reference,
     outputs=("lr",),
     kinds=("float",),
     rtol=1e-9,

@@ -6,7 +6,8 @@ import torch
 from torch import nn
 
 from .core import Case, FunctionExercise, Mistake, seeded, randn
-from .reference import torch_sgd_step
+from ..param_groups import split_decay_params as core_split_decay_params
+from .reference import torch_sgd_step, velocity
 
 LAB6 = "06_weight_decay.ipynb"
 
@@ -114,14 +115,6 @@ def _split(model, trainable_only=True, rule=_is_no_decay):
     return decay, no_decay
 
 
-def _reference_split(model):
-    try:
-        from sgd_reference.param_groups import split_decay_params as core_split
-    except ImportError:
-        return _split(model)
-    return core_split(model)
-
-
 split_decay_params = FunctionExercise(
     id="split_decay_params",
     title="가중치 감쇠를 뺄 파라미터 고르기",
@@ -157,7 +150,7 @@ def split_decay_params(model):
     return decay, no_decay
 ''',
     cases=_models,
-    reference=_reference_split,
+    reference=core_split_decay_params,
     outputs=("decay", "no_decay"),
     kinds=("params", "params"),
     mistakes=[
@@ -192,12 +185,8 @@ def _sgdw_cases() -> list[Case]:
     return cases
 
 
-def _vel(g, buf, mu):
-    return g.clone() if buf is None else mu * buf + g
-
-
 def _sgdw(p, g, buf, lr, mu, wd):
-    v = _vel(g, buf, mu)
+    v = velocity(g, buf, mu)
     return p - lr * v - lr * wd * p, v
 
 
@@ -234,15 +223,15 @@ def decoupled_decay_step(param, grad, buf, lr, momentum, weight_decay):
     mutable=("param", "buf"),
     mistakes=[
         Mistake("coupled L2 를 구현했습니다: λθ 를 기울기에 더해 속도(buf) 안에 넣었습니다. 분리된 감쇠는 속도 밖에서 파라미터에 직접 적용합니다.",
-                lambda p, g, b, lr, mu, wd: (p - lr * _vel(g + wd * p, b, mu), _vel(g + wd * p, b, mu))),
+                lambda p, g, b, lr, mu, wd: (p - lr * velocity(g + wd * p, b, mu), velocity(g + wd * p, b, mu))),
         Mistake("가중치 감쇠를 빠뜨렸습니다: 보통의 모멘텀 스텝입니다. η·λ·θ 를 더 빼세요.",
-                lambda p, g, b, lr, mu, wd: (p - lr * _vel(g, b, mu), _vel(g, b, mu))),
+                lambda p, g, b, lr, mu, wd: (p - lr * velocity(g, b, mu), velocity(g, b, mu))),
         Mistake("감쇠를 스텝 *뒤*의 θ 에 적용했습니다. 감쇠 항의 θ 는 스텝 전의 값입니다.",
-                lambda p, g, b, lr, mu, wd: ((p - lr * _vel(g, b, mu)) * (1 - lr * wd), _vel(g, b, mu))),
+                lambda p, g, b, lr, mu, wd: ((p - lr * velocity(g, b, mu)) * (1 - lr * wd), velocity(g, b, mu))),
         Mistake("감쇠 항에 학습률을 곱하지 않았습니다(θ − ηv − λθ). 이 문제의 식은 η·λ·θ 입니다.",
-                lambda p, g, b, lr, mu, wd: (p - lr * _vel(g, b, mu) - wd * p, _vel(g, b, mu))),
+                lambda p, g, b, lr, mu, wd: (p - lr * velocity(g, b, mu) - wd * p, velocity(g, b, mu))),
         Mistake("감쇠 항의 부호가 반대입니다: 가중치를 0 쪽으로 당겨야 합니다.",
-                lambda p, g, b, lr, mu, wd: (p - lr * _vel(g, b, mu) + lr * wd * p, _vel(g, b, mu))),
+                lambda p, g, b, lr, mu, wd: (p - lr * velocity(g, b, mu) + lr * wd * p, velocity(g, b, mu))),
         Mistake("학습률을 속도(buf) 안에 넣었습니다. PyTorch 관례의 속도는 기울기만 모읍니다.",
                 lambda p, g, b, lr, mu, wd: (p - (lr * g if b is None else mu * b + lr * g) - lr * wd * p,
                                              lr * g if b is None else mu * b + lr * g)),
