@@ -604,12 +604,12 @@ class FunctionExercise(Exercise):
 
     def exception_message(self, case: Case, error: Exception) -> str:
         if case.raises is not None:
-            return (f"이 경우에는 {case.raises.__name__} 를 내야 하는데 "
-                    f"{fb.one_line_error(error)} 이(가) 났습니다. ({case.desc})")
+            return fb.SHOULD_RAISE_OTHER.format(expected=case.raises.__name__, error=fb.one_line_error(error),
+                                                case=case.desc)
         return fb.RAISED.format(error=fb.one_line_error(error), case=case.desc)
 
     def missing_error_message(self, case: Case) -> str:
-        return f"이 경우에는 {case.raises.__name__} 를 내야 합니다. ({case.desc})"
+        return fb.SHOULD_RAISE.format(expected=case.raises.__name__, case=case.desc)
 
     def _explain(self, case: Case, out: Any, exp: Any) -> None:
         """Raise a Verdict that says what is structurally or numerically off in one case."""
@@ -640,7 +640,7 @@ def _explain_value(name: str, kind: str, a: Any, b: Any, desc: str) -> None:
     what = f"`{name}`"
     if kind == "tensor" and isinstance(a, (list, tuple)):
         raise Verdict(WRONG_TYPE, fb.WRONG_TYPE.format(
-            what=what, expected="torch.Tensor", got=fb.describe_type(a) + " (리스트 대신 torch.stack 등으로 텐서를 만드세요)",
+            what=what, expected="torch.Tensor", got=fb.describe_type(a) + fb.LIST_NOT_TENSOR,
             case=desc))
     if kind == "tensor":
         if not isinstance(a, torch.Tensor):
@@ -695,18 +695,17 @@ def _param_names(value: Any, args: tuple) -> Any:
     model = args[0]
     names = {id(p): n for n, p in model.named_parameters()}
     if isinstance(value, (str, bytes, torch.Tensor)) or not hasattr(value, "__iter__"):
-        return _BadParams(f"파라미터의 리스트여야 하는데 {fb.describe_type(value)} 이(가) 왔습니다.")
+        return _BadParams(fb.PARAMS_NOT_A_LIST.format(got=fb.describe_type(value)))
     if isinstance(value, dict):
-        return _BadParams("dict 가 아니라 파라미터의 리스트를 반환하세요.")
+        return _BadParams(fb.PARAMS_DICT)
     items = list(value)
     if any(isinstance(v, str) for v in items):
-        return _BadParams("파라미터 이름(str)이 아니라 파라미터 객체(nn.Parameter)를 담으세요: "
-                          "`for name, p in model.named_parameters()` 에서 p 를 넣습니다.")
+        return _BadParams(fb.PARAMS_NAMES)
     if any(id(v) not in names for v in items):
-        return _BadParams("리스트에 이 모델의 파라미터가 아닌 것이 들어 있습니다 (복사본이나 텐서 값 대신 파라미터 객체 그대로).")
+        return _BadParams(fb.PARAMS_FOREIGN)
     picked = [names[id(v)] for v in items]
     if len(set(picked)) != len(picked):
-        return _BadParams("같은 파라미터가 두 번 들어 있습니다.")
+        return _BadParams(fb.PARAMS_TWICE)
     return tuple(sorted(picked))
 
 

@@ -47,6 +47,15 @@ ALIASED = (
     "다음 스텝에서 `{arg}` 가 제자리에서 바뀌면(backward 는 기울기를 덮어씁니다) `{out}` 도 함께 바뀝니다. "
     "`{arg}.clone()` 으로 복사하세요. ({case})"
 )
+SHOULD_RAISE = "이 경우에는 {expected} 를 내야 합니다. ({case})"
+SHOULD_RAISE_OTHER = "이 경우에는 {expected} 를 내야 하는데 {error} 이(가) 났습니다. ({case})"
+LIST_NOT_TENSOR = " (리스트 대신 torch.stack 등으로 텐서를 만드세요)"
+PARAMS_NOT_A_LIST = "파라미터의 리스트여야 하는데 {got} 이(가) 왔습니다."
+PARAMS_DICT = "dict 가 아니라 파라미터의 리스트를 반환하세요."
+PARAMS_NAMES = ("파라미터 이름(str)이 아니라 파라미터 객체(nn.Parameter)를 담으세요: "
+                "`for name, p in model.named_parameters()` 에서 p 를 넣습니다.")
+PARAMS_FOREIGN = "리스트에 이 모델의 파라미터가 아닌 것이 들어 있습니다 (복사본이나 텐서 값 대신 파라미터 객체 그대로)."
+PARAMS_TWICE = "같은 파라미터가 두 번 들어 있습니다."
 META_TENSOR = "meta 장치의 텐서는 모양만 있고 값이 없습니다. 보통의 CPU 텐서를 반환하세요."
 SPARSE_TENSOR = "{layout} 형식의 희소 텐서입니다. `.to_dense()` 로 보통(밀집) 텐서를 만들어 반환하세요."
 NOT_CPU_TENSOR = "{device} 장치의 텐서입니다. 입력과 같은 CPU 텐서를 반환하세요(`.cpu()`)."
