@@ -48,10 +48,8 @@ def lr_candidates(lr: float, batch_size: int, new_batch_size: int, n: int = 3,
     the 1:1 ratio can already be too much.
     """
     mid = scale_lr_linear(lr, batch_size, new_batch_size)
-    if isinstance(n, bool) or n not in (2, 3):
-        raise ValueError(f"후보 개수 n 은 2 또는 3 이어야 합니다 (받은 값: {n!r}).")
-    if isinstance(spread, bool) or not isinstance(spread, (int, float)) or not math.isfinite(spread) or spread <= 1:
-        raise ValueError(f"후보 간격 spread 는 1보다 큰 수여야 합니다 (받은 값: {spread!r}).")
+    n = validation.integer(n, "후보 개수 n", minimum=2, maximum=3)
+    spread = validation.real(spread, "후보 간격 spread", above=1.0)
     candidates = {"low": mid / spread, "mid": mid, "high": mid * spread}
     if n == 2:
         del candidates["high"]

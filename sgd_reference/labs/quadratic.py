@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from .. import nesterov as _nesterov
+from .. import validation
 
 __all__ = [
     "METHODS",
@@ -51,26 +52,34 @@ BLOWUP_FACTOR = 1e12
 # Problems and runs
 # ---------------------------------------------------------------------------------------------------------------
 
-def _positive(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} 는 0보다 큰 유한한 수여야 합니다 (받은 값: {value!r}).")
-    return float(value)
-
-
 def valley_curvatures(kappa: float, largest: float = 1.0) -> tuple[float, float]:
     """(m, L) = (L/κ, L): a 2-D valley, flat along x (curvature m) and steep along y (curvature L)."""
-    kappa = _positive("조건수 κ", kappa)
-    if kappa < 1:
-        raise ValueError(f"조건수 κ 는 1 이상이어야 합니다 (받은 값: {kappa!r}).")
-    largest = _positive("가장 큰 곡률 L", largest)
+    kappa = validation.real(kappa, "조건수 κ", minimum=1.0)
+    largest = validation.positive(largest, "가장 큰 곡률 L")
     return (largest / kappa, largest)
 
 
 def _curvatures(curvatures: float | Sequence[float]) -> np.ndarray:
-    values = [curvatures] if isinstance(curvatures, (int, float)) else list(curvatures)
+    if validation.as_real(curvatures) is not None:
+        values = [curvatures]
+    elif isinstance(curvatures, Sequence) or isinstance(curvatures, np.ndarray):
+        values = list(curvatures)
+    else:
+        raise validation.InvalidArgument(
+            f"곡률은 수 또는 수의 목록이어야 합니다 (받은 값의 타입: {type(curvatures).__name__}).")
     if not values:
-        raise ValueError("곡률이 하나 이상 필요합니다.")
-    return np.array([_positive("곡률 λ", v) for v in values], dtype=np.float64)
+        raise validation.InvalidArgument("곡률이 하나 이상 필요합니다.")
+    return np.array([validation.positive(v, "곡률 λ") for v in values], dtype=np.float64)
+
+
+def _start_point(x0: object) -> np.ndarray:
+    try:
+        start = np.asarray(x0, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        start = None
+    if start is None or not np.all(np.isfinite(start)):
+        raise validation.InvalidArgument(f"시작점은 유한한 수의 목록이어야 합니다 (받은 값: {x0!r}).")
+    return start
 
 
 def loss(points: np.ndarray, curvatures: float | Sequence[float]) -> np.ndarray:
@@ -111,12 +120,10 @@ class Run:
 
 def step_schedule(lr: float, steps: int, change_step: int, factor: float = 0.1) -> list[float]:
     """η for each of ``steps`` steps: ``lr`` before step ``change_step`` (0-based), ``lr·factor`` from it on."""
-    lr = _positive("학습률 η", lr)
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ValueError(f"스텝 수는 0 이상의 정수여야 합니다 (받은 값: {steps!r}).")
-    if isinstance(change_step, bool) or not isinstance(change_step, int) or change_step < 0:
-        raise ValueError(f"학습률 변경 스텝은 0 이상의 정수여야 합니다 (받은 값: {change_step!r}).")
-    factor = _positive("학습률 배율", factor)
+    lr = validation.positive(lr, "학습률 η")
+    steps = validation.integer(steps, "스텝 수", minimum=0)
+    change_step = validation.integer(change_step, "학습률 변경 스텝", minimum=0)
+    factor = validation.positive(factor, "학습률 배율")
     return [lr if t < change_step else lr * factor for t in range(steps)]
 
 
@@ -128,16 +135,12 @@ def run(method: str, curvatures: float | Sequence[float], x0: Sequence[float], l
     Polyak's heavy ball), 'nesterov' adds ``nesterov=True``. ``lr`` may be one number or one per step. A run that
     blows up is cut where its distance passes ``BLOWUP_FACTOR`` × the start (NaN afterwards), never raising.
     """
-    if method not in METHODS:
-        raise ValueError(f"방법은 {METHODS} 중 하나여야 합니다 (받은 값: {method!r}).")
+    validation.choice(method, METHODS, "방법")
     lam = _curvatures(curvatures)
-    start = np.asarray(x0, dtype=np.float64).reshape(-1)
+    start = _start_point(x0)
     if start.shape != lam.shape:
-        raise ValueError(f"시작점의 차원({start.size})과 곡률의 개수({lam.size})가 같아야 합니다.")
-    if not np.all(np.isfinite(start)):
-        raise ValueError("시작점은 유한한 수여야 합니다.")
-    if method == "gd":
-        momentum = 0.0
+        raise validation.InvalidArgument(f"시작점의 차원({start.size})과 곡률의 개수({lam.size})가 같아야 합니다.")
+    momentum = 0.0 if method == "gd" else validation.momentum(momentum)
     lam_t = torch.tensor(lam, dtype=torch.float64)
 
     def grad(theta: torch.Tensor) -> torch.Tensor:
@@ -147,7 +150,7 @@ def run(method: str, curvatures: float | Sequence[float], x0: Sequence[float], l
     # With μ = 0 Nesterov is plain gradient descent; torch (and the core) refuse nesterov=True with μ = 0.
     nesterov = method == "nesterov" and momentum > 0
     iterate = _nesterov.pytorch_nesterov_trajectory if nesterov else _nesterov.heavy_ball_trajectory
-    trajectory = iterate(grad, theta0, lr, float(momentum), steps)
+    trajectory = iterate(grad, theta0, lr, momentum, steps)
     points = trajectory.params.numpy().copy()
 
     with np.errstate(over="ignore", invalid="ignore"):
@@ -157,7 +160,7 @@ def run(method: str, curvatures: float | Sequence[float], x0: Sequence[float], l
     diverged_at = int(bad[0]) if bad.size else None
     if diverged_at is not None:
         points[diverged_at:] = np.nan
-    lrs = tuple(float(lr) for _ in range(steps)) if isinstance(lr, (int, float)) else tuple(float(v) for v in lr)
+    lrs = (validation.as_real(lr),) * steps if validation.as_real(lr) is not None else tuple(float(v) for v in lr)
     return Run(method, points, tuple(float(v) for v in lam), lrs, float(momentum), diverged_at)
 
 
@@ -172,23 +175,23 @@ def gd_factor(lr: float, curvature: float) -> float:
 
 def gd_lr_limit(largest_curvature: float) -> float:
     """2/L: gradient descent diverges for η above it (|1 − ηL| > 1)."""
-    return 2.0 / _positive("곡률 L", largest_curvature)
+    return 2.0 / validation.positive(largest_curvature, "곡률 L")
 
 
 def gd_optimal_lr(largest: float, smallest: float) -> float:
     """2/(L + m): balances the slowest and the steepest direction (|1 − ηm| = |1 − ηL|)."""
-    return 2.0 / (_positive("곡률 L", largest) + _positive("곡률 m", smallest))
+    return 2.0 / (validation.positive(largest, "곡률 L") + validation.positive(smallest, "곡률 m"))
 
 
 def gd_optimal_rate(kappa: float) -> float:
     """(κ − 1)/(κ + 1): gradient descent's best rate per step on a quadratic with condition number κ."""
-    kappa = _positive("조건수 κ", kappa)
+    kappa = validation.positive(kappa, "조건수 κ")
     return (kappa - 1.0) / (kappa + 1.0)
 
 
 def momentum_lr_limit(largest_curvature: float, momentum: float) -> float:
     """(2 + 2μ)/L: heavy-ball momentum is stable exactly when 0 < ηλ < 2 + 2μ for every curvature λ."""
-    return (2.0 + 2.0 * momentum) / _positive("곡률 L", largest_curvature)
+    return (2.0 + 2.0 * momentum) / validation.positive(largest_curvature, "곡률 L")
 
 
 def momentum_stable(lr: float, momentum: float, curvature: float) -> bool:
@@ -198,14 +201,14 @@ def momentum_stable(lr: float, momentum: float, curvature: float) -> bool:
 
 def optimal_momentum(largest: float, smallest: float) -> tuple[float, float]:
     """(η*, μ*) = ((2/(√L + √m))², ((√κ − 1)/(√κ + 1))²): the best heavy-ball parameters for a quadratic."""
-    big, small = _positive("곡률 L", largest), _positive("곡률 m", smallest)
+    big, small = validation.positive(largest, "곡률 L"), validation.positive(smallest, "곡률 m")
     root_kappa = math.sqrt(big / small)
     return (2.0 / (math.sqrt(big) + math.sqrt(small))) ** 2, ((root_kappa - 1.0) / (root_kappa + 1.0)) ** 2
 
 
 def momentum_optimal_rate(kappa: float) -> float:
     """(√κ − 1)/(√κ + 1): heavy-ball's rate per step at (η*, μ*) — √κ where gradient descent has κ."""
-    root_kappa = math.sqrt(_positive("조건수 κ", kappa))
+    root_kappa = math.sqrt(validation.positive(kappa, "조건수 κ"))
     return (root_kappa - 1.0) / (root_kappa + 1.0)
 
 
@@ -224,9 +227,9 @@ def _direction_rate(method: str, lr: float, momentum: float, lam: float) -> floa
 
 def rate(method: str, lr: float, curvatures: float | Sequence[float], momentum: float = 0.0) -> float:
     """Theoretical rate per step (the error shrinks like rateᵗ; > 1 means divergence), worst over the directions."""
-    if method not in METHODS:
-        raise ValueError(f"방법은 {METHODS} 중 하나여야 합니다 (받은 값: {method!r}).")
-    return max(_direction_rate(method, float(lr), float(momentum), float(lam)) for lam in _curvatures(curvatures))
+    validation.choice(method, METHODS, "방법")
+    lr, momentum = validation.nonnegative(lr, "학습률 η"), validation.momentum(momentum)
+    return max(_direction_rate(method, lr, momentum, float(lam)) for lam in _curvatures(curvatures))
 
 
 def measured_rate(distances: Sequence[float], start: int | None = None) -> float:
