@@ -52,8 +52,8 @@ html, body { background: #fff !important; color: #000; }
 html { font-size: 13px; }
 body { margin: 0; }
 .sgd-print-page { break-before: page; }
-.sgd-print-part { break-before: page; margin-top: 35vh; text-align: center; font-size: 2.2rem; }
-.sgd-print-title { text-align: center; padding-top: 30vh; }
+.sgd-print-part { break-before: page; margin: 0; padding-top: 100mm; text-align: center; font-size: 2.2rem; }
+.sgd-print-title { text-align: center; padding-top: 80mm; }
 .sgd-print-title h1 { font-size: 2.6rem; border: none; }
 .sgd-print-title p { font-size: 1.1rem; }
 .sgd-print-contents li { margin: 0.2rem 0; }
