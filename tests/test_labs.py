@@ -141,3 +141,19 @@ def test_every_number_a_reading_quotes_is_printed_by_the_lab(path):
     missing = unprinted_readings(load(path))
     assert not missing, (f"{path.name}: '읽는 법'이 인용한 수가 실습의 출력에 없습니다 (그림에서 눈으로 읽은 값이거나 "
                          f"다른 기계의 실행 값입니다; 출력에 인쇄하거나 문장을 고치세요): {missing}")
+
+
+LAB_MODULE_IMPORT = re.compile(r"^from sgd_reference\.labs import (\w+)(?: as (\w+))?$", re.MULTILINE)
+SHARED_LAB_MODULES = {"quadratic"}  # the quadratic problem itself, used by labs 4-5 beside their own figure module
+
+
+@pytest.mark.parametrize("path", LABS, ids=lambda p: p.name)
+def test_lab_names_its_own_module_lab_and_sets_the_font_one_way(path):
+    # One alias convention (issue 13): a reader moving between labs always finds the lab's experiments under `lab.`.
+    source = "\n".join("".join(c["source"]) for c in code_cells(load(path)))
+    own = [(m, a) for m, a in LAB_MODULE_IMPORT.findall(source) if m not in SHARED_LAB_MODULES]
+    assert len(own) <= 1, f"{path.name}: 실습 모듈은 하나만 가져옵니다: {own}"
+    for module, alias in own:
+        assert alias == "lab", f"{path.name}: `from sgd_reference.labs import {module} as lab` 로 가져옵니다 (지금: {alias!r})"
+    font_calls = re.findall(r"^.*use_korean_font\(\).*$", source, re.MULTILINE)
+    assert font_calls == ["plotting.use_korean_font()"], f"{path.name}: 한글 글꼴은 `plotting.use_korean_font()` 한 줄로: {font_calls}"
