@@ -83,12 +83,17 @@ img { max-width: 100% !important; height: auto !important; }
 
 # Runs in the print page before printing: MathJax done, live figures drawn, every picture and font loaded.
 READY = """async () => {
-  if (!window.MathJax || !MathJax.startup) throw new Error('MathJax did not load');
+  // MathJax is a deferred script: under load it can still be starting when the network goes idle, so wait for it.
+  const t0 = Date.now();
+  while (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
+    if (Date.now() - t0 > 60000) throw new Error('MathJax did not load');
+    await new Promise(r => setTimeout(r, 100));
+  }
   await MathJax.startup.promise;
   const explorables = document.querySelectorAll('.sgd-explore').length;
-  const t0 = Date.now();
+  const t1 = Date.now();
   while (document.querySelectorAll('.sgd-explore svg').length < explorables) {
-    if (Date.now() - t0 > 30000) throw new Error('live figures not drawn');
+    if (Date.now() - t1 > 30000) throw new Error('live figures not drawn');
     await new Promise(r => setTimeout(r, 100));
   }
   await Promise.all(Array.from(document.images).map(i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
