@@ -66,7 +66,7 @@ def accumulate_gradients(
             f"(inputs {tuple(inputs.shape)}, targets {tuple(targets.shape)})."
         )
     micro = validation.integer(micro_batch_size, "마이크로배치 크기", minimum=1)
-    if zero_grad:
+    if validation.flag(zero_grad, "zero_grad"):
         model.zero_grad(set_to_none=True)
 
     total_loss = 0.0

@@ -52,19 +52,21 @@ def _check_common(grad_fn: object, theta0: object, momentum: object, steps: obje
     """The momentum and step count as plain numbers, after checking every argument of a trajectory function."""
     validation.function(grad_fn, "grad_fn", "파라미터 텐서를 받아 같은 모양의 기울기 텐서를 돌려줍니다")
     validation.tensor(theta0, "시작 파라미터", floating=True)
-    return validation.momentum(momentum), validation.integer(steps, "스텝 수", minimum=0)
+    return validation.momentum(momentum), validation.count(steps, "스텝 수", minimum=0)
 
 
-def _lr_schedule(lr: float | Sequence[float], steps: int) -> list[float]:
-    """A number means a constant learning rate; a sequence gives η for each step (len == steps)."""
+def _lr_schedule(lr: float | Sequence[float], steps: int, dtype: torch.dtype) -> list[float]:
+    """A number means a constant learning rate; a sequence gives η for each step (len == steps). Each must fit the
+    parameter's dtype (torch cannot scale a float32 gradient by 1e308)."""
+    largest = torch.finfo(dtype).max
     if validation.as_real(lr) is not None:
-        return [validation.nonnegative(lr, "학습률 η")] * steps
+        return [validation.nonnegative(lr, "학습률 η", maximum=largest)] * steps
     if not isinstance(lr, Sequence) or isinstance(lr, str):
         raise validation.InvalidArgument(
             f"학습률은 수 또는 스텝별 수의 목록이어야 합니다 (받은 값의 타입: {type(lr).__name__}).")
     if len(lr) != steps:
         raise validation.InvalidArgument(f"학습률 목록의 길이({len(lr)})가 스텝 수({steps})와 같아야 합니다.")
-    return [validation.nonnegative(x, f"{i}번째 학습률 η") for i, x in enumerate(lr)]
+    return [validation.nonnegative(x, f"{i}번째 학습률 η", maximum=largest) for i, x in enumerate(lr, 1)]
 
 
 def _gradient(grad_fn: GradFn, point: Tensor) -> Tensor:
@@ -81,7 +83,7 @@ def lookahead_nesterov_trajectory(
 ) -> NesterovTrajectory:
     """Run the look-ahead form for ``steps`` steps: the gradient is taken at θ_t − ημv_{t−1} (book: 05_nesterov)."""
     momentum, steps = _check_common(grad_fn, theta0, momentum, steps)
-    lrs = _lr_schedule(lr, steps)
+    lrs = _lr_schedule(lr, steps, theta0.dtype)
     theta = theta0.detach().clone()
     v = torch.zeros_like(theta)
     thetas, vs = [theta.clone()], [v.clone()]
@@ -101,7 +103,7 @@ def _pytorch_momentum_trajectory(
     momentum, steps = _check_common(grad_fn, phi0, momentum, steps)
     if nesterov and momentum == 0:
         raise validation.InvalidArgument("네스테로프 모멘텀에는 0보다 큰 모멘텀 μ 가 필요합니다 (torch.optim.SGD 와 같은 규칙).")
-    lrs = _lr_schedule(lr, steps)
+    lrs = _lr_schedule(lr, steps, phi0.dtype)
     phi = phi0.detach().clone()
     v: Tensor | None = None
     phis, vs = [phi.clone()], [torch.zeros_like(phi)]

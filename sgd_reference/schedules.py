@@ -73,6 +73,11 @@ class WarmupCosineLR(LRScheduler):
             self.min_lrs = [validation.nonnegative(m, "최소 학습률 min_lr") for m in min_lr]
         else:
             self.min_lrs = [validation.nonnegative(min_lr, "최소 학습률 min_lr")] * n_groups
+        last_epoch = validation.integer(last_epoch, "last_epoch", minimum=-1)
+        if last_epoch >= 0 and any("initial_lr" not in group for group in optimizer.param_groups):
+            raise validation.InvalidArgument(
+                f"last_epoch={last_epoch} 로 이어서 시작하려면 옵티마이저의 파라미터 그룹에 'initial_lr' 가 있어야 합니다: "
+                "처음 시작할 때는 last_epoch 를 비워 두고, 이어서 학습할 때는 scheduler.load_state_dict(...) 를 쓰세요.")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:  # type: ignore[override]

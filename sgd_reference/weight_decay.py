@@ -31,7 +31,11 @@ def _check_step_args(theta: object, grad: object, lr: object, weight_decay: obje
     validation.tensor(theta, "파라미터 θ")
     validation.tensor(grad, "기울기 g")
     validation.same_shape(theta, grad, "파라미터 θ", "기울기 g")
-    return validation.nonnegative(lr, "학습률 η"), validation.nonnegative(weight_decay, "가중치 감쇠 λ")
+    largest = torch.finfo(theta.dtype).max  # torch cannot scale a float32 tensor by 1e308
+    lr = validation.nonnegative(lr, "학습률 η", maximum=largest)
+    weight_decay = validation.nonnegative(weight_decay, "가중치 감쇠 λ", maximum=largest)
+    validation.real(lr * weight_decay, "ηλ", maximum=largest)
+    return lr, weight_decay
 
 
 @torch.no_grad()
@@ -41,6 +45,7 @@ def coupled_weight_decay_step(
 ) -> Tensor | None:
     """torch's L2 ``weight_decay``: g ← g + λθ, then the usual step. θ in place; returns v."""
     lr, weight_decay = _check_step_args(theta, grad, lr, weight_decay)
+    nesterov = validation.flag(nesterov, "nesterov")
     return sgd_step(theta, grad, velocity, lr=lr, momentum=momentum, dampening=dampening,
                     weight_decay=weight_decay, nesterov=nesterov)
 
@@ -52,6 +57,7 @@ def decoupled_weight_decay_step(
 ) -> Tensor | None:
     """SGDW: θ ← θ − ηλθ (from the current θ), then the step without λ. θ in place; returns v."""
     lr, weight_decay = _check_step_args(theta, grad, lr, weight_decay)
+    nesterov = validation.flag(nesterov, "nesterov")
     theta.mul_(1 - lr * weight_decay)  # θ ← (1 − ηλ)θ, outside v
     return sgd_step(theta, grad, velocity, lr=lr, momentum=momentum, dampening=dampening,
                     weight_decay=0.0, nesterov=nesterov)

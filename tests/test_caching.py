@@ -38,3 +38,24 @@ def test_a_cached_dataset_changed_in_place_does_not_change_the_next_run():
     before = task.x_train.clone()
     task.x_train.mul_(0)
     assert batch_noise.scaling_task().x_train.equal(before)
+
+
+def test_every_spelling_of_a_number_shares_one_cached_run_and_a_list_gets_the_functions_own_error():
+    import numpy as np
+    import pytest
+    import torch
+
+    from sgd_reference import validation
+
+    calls = []
+
+    @copied_cache(maxsize=4)
+    def run(lr):
+        lr = validation.positive(lr, "학습률")
+        calls.append(lr)
+        return [lr]
+
+    assert run(0.5) == run(np.float64(0.5)) == run(torch.tensor(0.5)) == [0.5]
+    assert calls == [0.5] and run.cache_info().hits == 2
+    with pytest.raises(validation.InvalidArgument, match="학습률은 숫자"):  # not lru_cache's "unhashable type"
+        run([0.5])

@@ -101,3 +101,43 @@ def test_instance_function_and_tensor_checks_name_what_came():
         validation.tensor(torch.arange(3), "파라미터", floating=True)
     with pytest.raises(validation.InvalidArgument, match=r"\(3,\).*\(2,\)"):
         validation.same_shape(torch.zeros(3), torch.zeros(2), "파라미터", "기울기")
+
+
+def test_counts_seeds_flags_and_dtypes():
+    assert validation.count(np.int64(3), "스텝 수") == 3
+    for bad in (0, 10**30, 2.0):
+        with pytest.raises(validation.InvalidArgument, match="^스텝 수는 "):
+            validation.count(bad, "스텝 수")
+    assert validation.seed(2**32 - 1) == 2**32 - 1
+    for bad in (-1, 2**32, 0.5, None):
+        with pytest.raises(validation.InvalidArgument, match="시드"):
+            validation.seed(bad)
+    assert validation.flag(np.bool_(True), "clip") is True and validation.flag(0, "clip") is False
+    for bad in (None, "yes", 2, torch.ones(2)):
+        with pytest.raises(validation.InvalidArgument, match="True 또는 False"):
+            validation.flag(bad, "clip")
+    assert validation.float_dtype(torch.float64) is torch.float64 and validation.float_dtype(None) is None
+    for bad in (torch.int64, "float64", np.dtype("float64")):
+        with pytest.raises(validation.InvalidArgument, match="실수 dtype"):
+            validation.float_dtype(bad)
+
+
+def test_lists_records_and_choices():
+    assert validation.reals(np.array([1.0, 2.0]), "값") == [1.0, 2.0]
+    assert validation.integers(range(3), "시드 목록") == [0, 1, 2]
+    for bad in (None, 3, "12", torch.tensor(1.0), {1: 2}):
+        with pytest.raises(validation.InvalidArgument, match="^값은 숫자의 목록이어야"):
+            validation.reals(bad, "값")
+    with pytest.raises(validation.InvalidArgument, match="2번째 값은 숫자여야"):
+        validation.reals([1.0, "a"], "값")
+    with pytest.raises(validation.InvalidArgument, match="비어 있지 않아야"):
+        validation.reals([], "값")
+    with pytest.raises(validation.InvalidArgument, match=r"measure\(\)이\(가\) 돌려준 dict.*없는|필요한 키: a, b"):
+        validation.record({"a": 1}, "result", ("a", "b"), "measure()")
+    with pytest.raises(validation.InvalidArgument, match="1번째 값은 int 타입"):
+        validation.instances([1.5], int, "runs", "int")
+    assert validation.choice(np.int64(64), (16, 64), "배치 크기") == 64 and type(validation.choice(
+        np.int64(64), (16, 64), "배치 크기")) is int
+    for bad in (True, torch.ones(2, 3), [64]):
+        with pytest.raises(validation.InvalidArgument, match="중 하나여야"):
+            validation.choice(bad, (1, 16, 64), "배치 크기")

@@ -16,6 +16,7 @@ import difflib
 
 from . import basic_sgd, debugging, feedback, minibatch, momentum, nesterov, optimizer_memory, schedules, weight_decay
 from . import data_parallel
+from .. import validation
 from .core import CheckResult, Exercise, FunctionExercise, NumberExercise
 
 _MODULES = (basic_sgd, minibatch, momentum, nesterov, weight_decay, optimizer_memory, schedules, debugging,
@@ -53,6 +54,8 @@ def get(exercise_id: str) -> Exercise:
 
 def for_lab(lab: str) -> list[Exercise]:
     """Exercises of one lab, e.g. `for_lab("03_minibatch_noise.ipynb")` (the `.ipynb` may be left off)."""
+    if not isinstance(lab, str):
+        raise validation.InvalidArgument(f"실습 파일 이름은 문자열이어야 합니다 (예: \"03_minibatch_noise\"; 받은 값: {lab!r}).")
     name = lab if lab.endswith(".ipynb") else lab + ".ipynb"
     return [_REGISTRY[i] for i in _ORDER if _REGISTRY[i].lab == name]
 

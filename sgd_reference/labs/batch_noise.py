@@ -32,12 +32,22 @@ def _batch_size(batch_size, num_samples: int) -> int:
 
 def per_sample_gradients(x: torch.Tensor, y: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
     """Row i is ∇_w of ℓ_i(w) = ½(x_i·w - y_i)², i.e. (x_i·w - y_i) x_i. Shape (N, d)."""
+    validation.tensor(x, "입력 x", floating=True, ndim=2)
+    validation.tensor(y, "정답 y", floating=True, ndim=1)
+    validation.tensor(w, "가중치 w", floating=True, ndim=1)
+    if y.shape[0] != x.shape[0] or w.shape[0] != x.shape[1] or not x.dtype == y.dtype == w.dtype:
+        raise validation.InvalidArgument(
+            f"x (N, d), y (N,), w (d,) 가 같은 dtype이어야 합니다 (받은 모양: x {tuple(x.shape)} {x.dtype}, "
+            f"y {tuple(y.shape)} {y.dtype}, w {tuple(w.shape)} {w.dtype}).")
     return (x @ w - y).unsqueeze(1) * x
 
 
 def noise_theory(sigma2: float, batch_size, num_samples: int, replacement: bool = False):
     """E‖g_B - ḡ‖²: σ²/B with replacement, (N - B)/(N - 1)·σ²/B without (exact for sampling without replacement)."""
-    if replacement:
+    sigma2 = validation.nonnegative(sigma2, "분산 σ² sigma2")
+    num_samples = validation.count(num_samples, "샘플 수 N", minimum=2)
+    batch_size = validation.real(batch_size, "배치 크기 B", minimum=1.0, maximum=num_samples)
+    if validation.flag(replacement, "replacement"):
         return sigma2 / batch_size
     return (num_samples - batch_size) / (num_samples - 1) * sigma2 / batch_size
 
@@ -49,9 +59,12 @@ def measure_gradient_noise(batch_sizes=BATCH_SIZES, num_batches: int = 2000, rep
     The problem: least squares on ``datasets.linear_regression`` at a fixed point w = 0 (any fixed w works).
     Returns batch sizes, measured variances, σ², N and the matching theory.
     """
+    seed = validation.seed(seed)
     x, y, _ = datasets.linear_regression(NUM_SAMPLES, NUM_FEATURES, noise=0.5, seed=seed)
     n = len(x)
-    sizes = [_batch_size(b, n) for b in batch_sizes]
+    sizes = [_batch_size(b, n) for b in validation.integers(batch_sizes, "배치 크기 목록 batch_sizes")]
+    num_batches = validation.count(num_batches, "배치 수 num_batches")
+    replacement = validation.flag(replacement, "replacement")
     grads = per_sample_gradients(x, y, torch.zeros(NUM_FEATURES, dtype=x.dtype))
     full = grads.mean(dim=0)
     sigma2 = float(((grads - full) ** 2).sum(dim=1).mean())
@@ -72,6 +85,11 @@ def measure_gradient_noise(batch_sizes=BATCH_SIZES, num_batches: int = 2000, rep
 
 def loglog_slope(batch_sizes, values) -> float:
     """Least-squares slope of log(values) against log(B): -1 for a pure 1/B law."""
+    batch_sizes = validation.reals(batch_sizes, "배치 크기 목록 batch_sizes", above=0.0)
+    values = validation.reals(values, "값 목록 values", above=0.0)
+    if len(values) != len(batch_sizes) or len(values) < 2:
+        raise validation.InvalidArgument(f"배치 크기와 값은 같은 개수(2개 이상)여야 합니다 (받은 개수: {len(batch_sizes)}, "
+                                         f"{len(values)}).")
     lx = torch.tensor([math.log(b) for b in batch_sizes], dtype=torch.float64)
     ly = torch.tensor([math.log(v) for v in values], dtype=torch.float64)
     lx, ly = lx - lx.mean(), ly - ly.mean()
@@ -80,8 +98,12 @@ def loglog_slope(batch_sizes, values) -> float:
 
 def render_noise(result: dict | None = None, highlight: int | None = None) -> tuple[Figure, str]:
     """Log-log plot of measured mini-batch gradient variance against B, with σ²/B and the matching exact theory."""
-    result = measure_gradient_noise() if result is None else result
+    result = measure_gradient_noise() if result is None else validation.record(
+        result, "result", ("batch_sizes", "measured", "num_samples", "sigma2", "replacement", "num_batches", "theory"),
+        "measure_gradient_noise()")
     sizes, measured, n = result["batch_sizes"], result["measured"], result["num_samples"]
+    if highlight is not None:
+        highlight = validation.integer(highlight, "선택한 배치 크기 highlight", minimum=1, maximum=n)
     fig = Figure(figsize=(7.5, 4.2), layout="constrained")
     ax = fig.add_subplot()
     fine = sorted(set(torch.logspace(0, math.log10(max(sizes)), 60).tolist() + sizes))
@@ -125,10 +147,11 @@ def train_epochs(batch_size: int, lr: float, epochs: int = EPOCHS, split: datase
 
     The model takes the split's dtype (float64 for :func:`scaling_task`).
     """
-    split = scaling_task() if split is None else split
+    split = scaling_task() if split is None else validation.instance(split, datasets.Split, "split", "datasets.Split")
+    seed = validation.seed(seed)
     n = len(split.x_train)
     batch_size, lr = _batch_size(batch_size, n), validation.positive(lr, "학습률")
-    epochs = validation.integer(epochs, "에폭 수", minimum=1)
+    epochs = validation.count(epochs, "에폭 수")
     steps_per_epoch = n // batch_size
     model = training.mlp(split.num_features, 64, split.num_classes, seed=seed, dtype=split.x_train.dtype)
     opt = SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
@@ -145,6 +168,11 @@ def _default_task_run(batch_size: int, lr: float, epochs: int = EPOCHS) -> train
 def scaling_runs(base_batch: int = BASE_BATCH, base_lr: float = BASE_LR, multipliers=(1.0, 1.5, 2.0),
                  batch_factor: int = 2, epochs: int = EPOCHS) -> list[dict]:
     """The baseline (B, η) and (kB, m·η) for each lr multiplier m, all for the same number of epochs."""
+    base_batch = _batch_size(base_batch, SCALING_TRAIN)
+    base_lr = validation.positive(base_lr, "기준 학습률 base_lr")
+    multipliers = validation.reals(multipliers, "학습률 배수 목록 multipliers", above=0.0)
+    batch_factor = validation.integer(batch_factor, "배치 배수 batch_factor", minimum=1, maximum=SCALING_TRAIN // base_batch)
+    epochs = validation.count(epochs, "에폭 수")
     split = scaling_task()
     runs = [{"batch_size": base_batch, "lr": base_lr, "label": f"B={base_batch}, η={base_lr:g} (기준)",
              "log": train_epochs(base_batch, base_lr, epochs, split)}]
@@ -162,7 +190,11 @@ def _epoch_axis(run: dict) -> list[float]:
 
 def render_scaling(runs: list[dict] | None = None) -> tuple[Figure, str]:
     """Validation loss per epoch (same samples seen) for the baseline and the doubled batch at each lr multiplier."""
-    runs = scaling_runs() if runs is None else runs
+    runs = scaling_runs() if runs is None else validation.records(runs, "runs", ("batch_size", "lr", "label", "log"),
+                                                                   "scaling_runs()")
+    for run in runs:
+        validation.instance(run["log"], training.TrainLog, "run['log']", "training.TrainLog")
+        _batch_size(run["batch_size"], SCALING_TRAIN)
     fig = Figure(figsize=(10, 3.8), layout="constrained")
     left, right = fig.subplots(1, 2)
     colors = ("black", "tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple")
@@ -193,11 +225,16 @@ def render_scaling(runs: list[dict] | None = None) -> tuple[Figure, str]:
 
 def step_jumpiness(losses) -> float:
     """Mean |loss_t+1 - loss_t|: how jagged a training-loss curve is from one step to the next."""
+    losses = validation.reals(losses, "손실 목록 losses", finite=False, nonempty=False)
     return sum(abs(b - a) for a, b in zip(losses, losses[1:])) / max(1, len(losses) - 1)
 
 
 def render_step_noise(batch_sizes=(8, 128), epochs: int = 2, window: int = 20) -> tuple[Figure, str]:
     """Per-step training loss for a small and a large batch (same lr, same samples seen), with moving averages."""
+    batch_sizes = [_batch_size(b, SCALING_TRAIN) for b in validation.integers(batch_sizes, "배치 크기 목록 batch_sizes")]
+    if len(batch_sizes) != 2:
+        raise validation.InvalidArgument(f"batch_sizes는 비교할 배치 크기 두 개여야 합니다 (받은 개수: {len(batch_sizes)}).")
+    epochs, window = validation.count(epochs, "에폭 수"), validation.count(window, "이동 평균 구간 window")
     fig = Figure(figsize=(10, 3.6), layout="constrained")
     axes = fig.subplots(1, len(batch_sizes), sharey=True)
     parts = []
@@ -217,8 +254,11 @@ def render_step_noise(batch_sizes=(8, 128), epochs: int = 2, window: int = 20) -
 # --- gradient accumulation == one large batch ------------------------------------------------------------------------
 
 def full_batch_gradients(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> list:
+    validation.instance(model, nn.Module, "model", "torch.nn.Module")
+    validation.tensor(y, "정답 y")
     model.zero_grad()
-    nn.functional.cross_entropy(model(x), y).backward()
+    _, loss = training.outputs_and_loss(model, x, y)
+    loss.backward()
     return [p.grad.detach().clone() for p in model.parameters()]
 
 
@@ -233,6 +273,11 @@ def accumulation_check(batch_size: int = 256, micro_batch_size: int = 32, lr: fl
     path (how each sum is vectorised), so what a lab prints is the portable fact: ``within_rounding`` says both
     differences are at most ``ROUNDING_BOUND`` units ε·max|·| of ``dtype``, and ``bit_equal`` whether they are 0.
     """
+    batch_size = _batch_size(batch_size, SCALING_TRAIN)
+    micro_batch_size = validation.integer(micro_batch_size, "마이크로배치 크기", minimum=1, maximum=batch_size)
+    accumulation.accumulation_steps(batch_size, micro_batch_size)  # divides evenly, or a Korean error now
+    dtype = validation.float_dtype(dtype) or torch.get_default_dtype()
+    lr, seed = validation.positive(lr, "학습률", maximum=torch.finfo(dtype).max), validation.seed(seed)
     split = scaling_task().to(dtype)
     x, y = split.x_train[:batch_size], split.y_train[:batch_size]
     results = {}

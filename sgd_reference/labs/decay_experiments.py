@@ -83,7 +83,10 @@ def coupled_vs_decoupled(momentum: float, weight_decay: float = 0.1, lr: float =
                          seed: int = 1) -> TrajectoryPair:
     """Run both rules on the same least-squares problem in float64 (so a difference is not float32 rounding)."""
     weight_decay, momentum, _ = _settings(weight_decay, momentum, COUPLED)
-    lr, steps = validation.positive(lr, "학습률 η"), validation.integer(steps, "스텝 수", minimum=0)
+    lr, steps = validation.positive(lr, "학습률 η"), validation.count(steps, "스텝 수", minimum=0)
+    if lr * weight_decay > 1:  # θ ← (1 − ηλ)θ would push θ through 0 and beyond: not decay any more
+        raise validation.InvalidArgument(f"ηλ = {lr * weight_decay:g} 는 1 이하여야 합니다 (가중치 감쇠 λ ≤ 1/η = {1 / lr:g}).")
+    seed = validation.seed(seed, "시드 seed")
     x, y, _ = datasets.linear_regression(num_samples=64, num_features=10, noise=0.1, seed=seed)
     theta0 = torch.randn(10, generator=torch.Generator().manual_seed(seed + 1), dtype=torch.float64)
     thetas = {COUPLED: theta0.clone(), DECOUPLED: theta0.clone()}
@@ -173,12 +176,15 @@ class DecayRun:
 
 def parameter_norm(model: nn.Module) -> float:
     """‖θ‖ over every parameter of the model (the quantity weight decay pulls toward 0)."""
+    validation.instance(model, nn.Module, "model", "torch.nn.Module")
     return torch.linalg.vector_norm(torch.cat([p.detach().flatten() for p in model.parameters()])).item()
 
 
 def make_optimizer(model: nn.Module, weight_decay: float, momentum: float, mode: str, lr: float = LR):
     """``sgd_reference.SGD`` (coupled L2, as torch) or ``SGDW`` (decoupled), λ on every parameter as in the document."""
     weight_decay, momentum, mode = _settings(weight_decay, momentum, mode)
+    validation.instance(model, nn.Module, "model", "torch.nn.Module")
+    lr = validation.positive(lr, "학습률 η")
     cls = SGD if mode == COUPLED else SGDW
     return cls(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
 
@@ -188,7 +194,7 @@ def train_noisy_task(weight_decay: float, momentum: float = 0.9, mode: str = COU
                      steps: int = STEPS, lr: float = LR) -> DecayRun:
     """Train the document's MLP on the noisy task; cached, so the panel's λ = 0 reference is computed once."""
     weight_decay, momentum, mode = _settings(weight_decay, momentum, mode)
-    steps, lr = validation.integer(steps, "스텝 수", minimum=0), validation.positive(lr, "학습률 η")
+    steps, lr = validation.count(steps, "스텝 수", minimum=0), validation.positive(lr, "학습률 η")
     split = noisy_task()
     model = training.mlp(num_classes=split.num_classes, seed=0, dtype=split.x_train.dtype)
     optimizer = make_optimizer(model, weight_decay, momentum, mode, lr)
@@ -216,11 +222,13 @@ def train_noisy_task(weight_decay: float, momentum: float = 0.9, mode: str = COU
 
 
 def decay_sweep(weight_decays=DECAY_VALUES, momentum: float = 0.9, mode: str = COUPLED) -> list[DecayRun]:
-    return [train_noisy_task(float(wd), momentum, mode) for wd in weight_decays]
+    weight_decays = validation.reals(weight_decays, "가중치 감쇠 목록 weight_decays", minimum=0.0)
+    return [train_noisy_task(wd, momentum, mode) for wd in weight_decays]
 
 
 def sweep_table(runs: list[DecayRun]) -> str:
     """The sweep as a Korean text table: final ‖θ‖, train/val accuracy and loss, and the gaps."""
+    runs = validation.instances(runs, DecayRun, "runs", "DecayRun (decay_sweep의 결과)")
     lines = [f"{'λ':>7} | {'‖θ‖':>6} | {'학습 정확도':>6} | {'검증 정확도':>6} | {'정확도 차이':>6} | "
              f"{'학습 손실':>5} | {'검증 손실':>5}"]
     for run in runs:
@@ -313,7 +321,7 @@ def weight_decay_panel() -> widgets.LivePanel:
 @training.keeps_global_rng
 def small_cnn(seed: int = 0) -> nn.Sequential:
     """Conv-BN-ReLU ×2 + Linear for 8×8 digit images. Convolutions have no bias: the BN right after makes it redundant."""
-    torch.manual_seed(seed)
+    torch.manual_seed(validation.seed(seed))
     return nn.Sequential(OrderedDict([
         ("conv1", nn.Conv2d(1, 8, kernel_size=3, padding=1, bias=False)),
         ("bn1", nn.BatchNorm2d(8)),

@@ -7,6 +7,7 @@ norm before clipping (the number that "spots" a failure) and held-out loss/accur
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -60,6 +61,8 @@ class RunConfig:
 
 @copied_cache(maxsize=4)
 def digits_split(train_size: int | None = None) -> datasets.Split:
+    if train_size is not None:
+        train_size = validation.count(train_size, "학습 데이터 수 train_size")
     split = datasets.digits(seed=0).to(DTYPE)
     # A pixel that never lights up in the training images carries nothing the model could have learned: zero it in
     # the validation images too, so one unusual image cannot swing the validation loss.
@@ -68,6 +71,19 @@ def digits_split(train_size: int | None = None) -> datasets.Split:
     if train_size is None:
         return split
     return datasets.Split(split.x_train[:train_size], split.y_train[:train_size], split.x_val, split.y_val)
+
+
+def _log(log: training.TrainLog) -> training.TrainLog:
+    return validation.instance(log, training.TrainLog, "log", "training.TrainLog (run(...)의 결과)")
+
+
+def _configs_and_labels(pairs) -> list[tuple[RunConfig, str]]:
+    checked = []
+    for i, pair in enumerate(validation.instances(pairs, (tuple, list), "configs_and_labels", "(RunConfig, 이름) 쌍"), 1):
+        if len(pair) != 2 or not isinstance(pair[0], RunConfig):
+            raise validation.InvalidArgument(f"configs_and_labels의 {i}번째 값은 (RunConfig, 이름) 쌍이어야 합니다.")
+        checked.append((pair[0], str(pair[1])))
+    return checked
 
 
 def _lr_factor(config: RunConfig):
@@ -79,22 +95,23 @@ def _lr_factor(config: RunConfig):
     return factor
 
 
-def _validate(config: RunConfig) -> None:
+def _validate(config: RunConfig) -> RunConfig:
+    """The config with every field checked and spelled as a plain Python value."""
     validation.instance(config, RunConfig, "config", "RunConfig")
-    validation.positive(config.lr, "학습률")
-    validation.momentum(config.momentum, "모멘텀")
-    validation.integer(config.steps, "스텝 수", minimum=1)
-    validation.integer(config.batch_size, "배치 크기", minimum=1)
-    if config.lr_spike_at is not None:
-        validation.integer(config.lr_spike_at, "학습률을 키우는 스텝 lr_spike_at", minimum=0)
-    if config.train_size is not None:
-        validation.integer(config.train_size, "학습 데이터 수 train_size", minimum=1)
+    optional = {"lr_spike_at": "학습률을 키우는 스텝 lr_spike_at", "train_size": "학습 데이터 수 train_size"}
+    return dataclasses.replace(
+        config, lr=validation.positive(config.lr, "학습률"), momentum=validation.momentum(config.momentum, "모멘텀"),
+        clip=validation.flag(config.clip, "clip"), warmup=validation.flag(config.warmup, "warmup"),
+        steps=validation.count(config.steps, "스텝 수"), batch_size=validation.count(config.batch_size, "배치 크기"),
+        stop_on_blowup=validation.flag(config.stop_on_blowup, "stop_on_blowup"),
+        **{field: None if getattr(config, field) is None else validation.count(getattr(config, field), name, minimum=0)
+           for field, name in optional.items()})
 
 
 @copied_cache(maxsize=64)
 def run(config: RunConfig = RunConfig()) -> training.TrainLog:
     """Train once with ``config`` (cached: runs are deterministic, and the panels redraw the same baselines often)."""
-    _validate(config)
+    config = _validate(config)
     split = digits_split(config.train_size)
     model = training.mlp(split.num_features, 64, split.num_classes, seed=0, dtype=DTYPE)
     opt = SGD(model.parameters(), lr=config.lr, momentum=config.momentum)
@@ -108,6 +125,7 @@ def run(config: RunConfig = RunConfig()) -> training.TrainLog:
 
 def oscillation(log: training.TrainLog, skip: int = 50) -> float:
     """Mean |loss_t+1 - loss_t| after the first ``skip`` steps: how much the loss jumps from step to step."""
+    log, skip = _log(log), validation.integer(skip, "건너뛸 스텝 수 skip", minimum=0)
     losses = [v for v in log.losses[skip:] if math.isfinite(v)]
     if len(losses) < 2:
         return math.inf
@@ -116,6 +134,9 @@ def oscillation(log: training.TrainLog, skip: int = 50) -> float:
 
 def describe(log: training.TrainLog) -> str:
     """One Korean line for a run: diverged (and how), or final loss, accuracy and max gradient norm."""
+    log = _log(log)
+    if not log.losses:
+        return "기록된 스텝이 없습니다"
     finite_norms = [g for g in log.grad_norms if math.isfinite(g)]
     peak = f", 최대 기울기 노름 {max(finite_norms):.3g}" if finite_norms else ""
     if log.diverged:
@@ -138,6 +159,7 @@ def _loss(value: float) -> str:
 
 def loss_spread(log: training.TrainLog, skip: int = 50) -> str:
     """Min, median and max training loss after ``skip`` steps: where a run that never settles keeps jumping."""
+    log, skip = _log(log), validation.integer(skip, "건너뛸 스텝 수 skip", minimum=0)
     losses = sorted(v for v in log.losses[skip:] if math.isfinite(v))
     if not losses:
         return f"{skip}스텝 이후 유한한 손실이 없습니다"
@@ -154,6 +176,8 @@ def first_nonfinite_step(lr: float = NAN_LR, clip: bool = False, steps: int = ST
     Returns the first step with NaN/inf (or None), the checker's Korean message, and whether the parameters are
     still finite: the bad step is caught before ``step()`` could write NaN into them.
     """
+    lr, clip = validation.positive(lr, "학습률"), validation.flag(clip, "clip")
+    steps = validation.count(steps, "스텝 수")
     split = digits_split()
     model = training.mlp(split.num_features, 64, split.num_classes, seed=0, dtype=DTYPE)
     opt = SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
@@ -217,6 +241,8 @@ def _draw_runs(loss_ax, norm_ax, configs_and_labels, loss_cap: float) -> list[fl
 
 def render_comparison(configs_and_labels, title: str, loss_cap: float = 10.0) -> tuple[Figure, str]:
     """Loss (left) and gradient norm (right) for a few labelled runs; a diverged run ends with an x."""
+    configs_and_labels = _configs_and_labels(configs_and_labels)
+    title, loss_cap = str(title), validation.positive(loss_cap, "손실 상한 loss_cap")
     fig = Figure(figsize=(10, 3.8), layout="constrained")
     loss_ax, norm_ax = fig.subplots(1, 2)
     values = _draw_runs(loss_ax, norm_ax, configs_and_labels, loss_cap)
@@ -281,8 +307,8 @@ def render_debug_run(lr_multiplier: float = 1.0, momentum: float = MOMENTUM, cli
                      warmup: bool = False) -> tuple[Figure, str]:
     """A run with the chosen settings against the baseline (η=0.05, μ=0.9): loss and gradient norm."""
     lr_multiplier = validation.positive(lr_multiplier, "학습률 배수")
-    config = RunConfig(lr=BASE_LR * lr_multiplier, momentum=validation.momentum(momentum, "모멘텀"), clip=bool(clip),
-                       warmup=bool(warmup))
+    config = RunConfig(lr=BASE_LR * lr_multiplier, momentum=validation.momentum(momentum, "모멘텀"),
+                       clip=validation.flag(clip, "clip"), warmup=validation.flag(warmup, "warmup"))
     runs = [(RunConfig(), f"기준 η={BASE_LR:g}, μ={MOMENTUM:g}"), (config, "선택: " + config.label())]
     fig, _ = render_comparison(runs, "내가 고른 설정", loss_cap=20.0)
     log = run(config)
@@ -319,6 +345,8 @@ DIAGNOSIS_RUNS = (
 
 def render_diagnosis(run_1: str = "", run_2: str = "", run_3: str = "", run_4: str = "") -> tuple[Figure, str]:
     """The four runs' training/validation loss; the text grades the picked causes (empty = not picked yet)."""
+    picks = [validation.choice(pick, ["", *CAUSES], f"실행 {i}의 원인") for i, pick in
+             enumerate((run_1, run_2, run_3, run_4), 1)]
     fig = Figure(figsize=(10, 6.4), layout="constrained")
     axes = fig.subplots(2, 2).flatten()
     for i, (ax, (config, _)) in enumerate(zip(axes, DIAGNOSIS_RUNS), 1):
@@ -330,7 +358,6 @@ def render_diagnosis(run_1: str = "", run_2: str = "", run_3: str = "", run_4: s
         finite_ylim(ax, [min(v, 10.0) for v in log.losses + log.val_losses if math.isfinite(v)] + [0.0])
         ax.set(title=f"실행 {i}", xlabel="스텝", ylabel="손실")
         ax.legend(fontsize=8)
-    picks = (run_1, run_2, run_3, run_4)
     lines = []
     for i, (pick, (_, truth)) in enumerate(zip(picks, DIAGNOSIS_RUNS), 1):
         if not pick:

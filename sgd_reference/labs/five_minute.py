@@ -35,8 +35,7 @@ def run_once(lr: float, steps: int = 20, momentum: float = 0.9, seed: int = 0) -
 
     Uses :class:`sgd_reference.SGD`, which equals ``torch.optim.SGD`` bit for bit, so the losses are the document's.
     """
-    validation.positive(lr, "학습률")
-    validation.integer(steps, "스텝 수", minimum=1)
+    lr, steps, momentum, seed = _settings(lr, steps, momentum, seed, torch.finfo(torch.get_default_dtype()).max)
     torch.manual_seed(seed)
     model = nn.Sequential(nn.Linear(NUM_FEATURES, 64), nn.ReLU(), nn.Linear(64, NUM_CLASSES))
     crit = nn.CrossEntropyLoss()
@@ -53,8 +52,17 @@ def run_once(lr: float, steps: int = 20, momentum: float = 0.9, seed: int = 0) -
     return losses
 
 
+def _settings(lr, steps, momentum, seed, largest_lr: float = math.inf) -> tuple[float, int, float, int]:
+    """η, the step count, μ and the seed of one run, checked once. An η too big for the weights' dtype is divergence
+    ("발산") in the runs that step through ``training.step_or_overflow``; ``run_once`` steps as the document does and
+    says so before it starts (``largest_lr``)."""
+    return (validation.positive(lr, "학습률", maximum=largest_lr), validation.count(steps, "스텝 수"),
+            validation.momentum(momentum, "모멘텀"), validation.seed(seed))
+
+
 def probe_inputs(num_samples: int = 8192, seed: int = 12345) -> torch.Tensor:
     """Fresh random inputs from the document's distribution, never seen in training (own generator: global RNG untouched)."""
+    num_samples, seed = validation.count(num_samples, "입력 수 num_samples"), validation.seed(seed)
     return torch.randn(num_samples, NUM_FEATURES, generator=torch.Generator().manual_seed(seed))
 
 
@@ -65,7 +73,8 @@ def expected_random_label_loss(model: nn.Module, x: torch.Tensor) -> float:
     Averaging over the 10 possible labels exactly (instead of sampling them) removes label noise. By Gibbs'
     inequality mean_k(-log p_k) ≥ ln 10 for every input, with equality only for the uniform prediction.
     """
-    return float(-torch.log_softmax(model(x), dim=1).mean())
+    outputs, _ = training.outputs_and_loss(model, x)
+    return float(-torch.log_softmax(outputs, dim=1).mean())
 
 
 @training.keeps_global_rng
@@ -76,9 +85,8 @@ def run_random(lr: float, steps: int = 20, momentum: float = 0.9, seed: int = 0,
     ``val_losses[t]`` is the expected random-label loss on ``probe`` after step ``eval_steps[t]`` (step 0 = the
     initial model). A run whose loss turns NaN/inf or grows 1000x stops and is marked diverged.
     """
-    validation.positive(lr, "학습률")
-    validation.integer(steps, "스텝 수", minimum=1)
-    probe = probe_inputs() if probe is None else probe
+    lr, steps, momentum, seed = _settings(lr, steps, momentum, seed)
+    probe = probe_inputs() if probe is None else validation.tensor(probe, "probe", floating=True, ndim=2)
     # The held-out loss costs 8,192 forward passes: after every step up to 100 steps, then on ~100 evenly spaced
     # steps and the last (a 400-step panel move answers in about a second instead of four).
     eval_every = max(1, steps // 100)
@@ -114,7 +122,8 @@ def seed_table(lrs=(1e-2, 1e-1), seeds=range(5), steps: int = 20, momentum: floa
 
     ``initial`` is the held-out expected loss of the untrained model (the same for every lr: same seed, same init).
     """
-    lrs = tuple(lrs)
+    lrs = tuple(validation.positive(lr, "학습률") for lr in validation.reals(lrs, "학습률 목록 lrs"))
+    seeds = validation.integers(seeds, "시드 목록 seeds")
     probe = probe_inputs()
     rows = []
     for seed in seeds:
@@ -142,9 +151,9 @@ def run_learnable(lr: float, steps: int = 200, momentum: float = 0.9, seed: int 
 
     The model takes the split's dtype (float64 for :func:`learnable_task`).
     """
-    validation.positive(lr, "학습률")
-    validation.integer(steps, "스텝 수", minimum=1)
-    split = learnable_task() if split is None else split
+    split = learnable_task() if split is None else validation.instance(split, datasets.Split, "split", "datasets.Split")
+    lr, steps, momentum, seed = _settings(lr, steps, momentum, seed)
+    eval_every = validation.count(eval_every, "평가 간격 eval_every")
     model = training.mlp(NUM_FEATURES, 64, NUM_CLASSES, seed=seed, dtype=split.x_train.dtype)
     opt = SGD(model.parameters(), lr=lr, momentum=momentum)
     data = training.batches(split, BATCH_SIZE, steps, seed=seed)
@@ -159,6 +168,11 @@ def _lr_label(lr: float) -> str:
 
 def render_document_run(losses_by_lr: dict) -> tuple[Figure, str]:
     """Figure 1: the document's two loss curves against the ln 10 floor."""
+    if not isinstance(losses_by_lr, dict) or not losses_by_lr:
+        raise validation.InvalidArgument("losses_by_lr는 {학습률: run_once(학습률)의 손실 목록} 모양의 dict여야 합니다 "
+                                         f"(받은 값의 타입: {type(losses_by_lr).__name__}).")
+    losses_by_lr = {validation.positive(lr, "학습률"): validation.reals(losses, f"η={lr}의 손실 목록", finite=False)
+                    for lr, losses in losses_by_lr.items()}
     fig = Figure(figsize=(7, 3.6), layout="constrained")
     ax = fig.add_subplot()
     values = []
@@ -176,6 +190,7 @@ def render_document_run(losses_by_lr: dict) -> tuple[Figure, str]:
 
 def render_seeds(rows: list[dict]) -> tuple[Figure, str]:
     """Figure 2: per seed, the last training loss (noisy, ranking flips) and held-out expected loss (never below ln 10)."""
+    rows = validation.records(rows, "rows", ("seed", "last_loss", "initial", "heldout", "winner"), "seed_table()")
     lrs = list(rows[0]["last_loss"])
     seeds = [row["seed"] for row in rows]
     fig = Figure(figsize=(10, 3.8), layout="constrained")
@@ -208,6 +223,7 @@ BLOWUP_FACTOR = 10.0
 
 def blew_up(log: training.TrainLog) -> bool:
     """Diverged: stopped on NaN/inf or a 1000x loss, or ended at more than 10x its first loss (never better again)."""
+    log = validation.instance(log, training.TrainLog, "log", "training.TrainLog")
     return log.diverged or (len(log.losses) > 1 and log.losses[-1] > BLOWUP_FACTOR * log.losses[0])
 
 
@@ -228,6 +244,7 @@ def learnable_reading(lr: float, log: training.TrainLog, target: float = 0.7) ->
     Accuracy at the first evaluation, when it first reached ``target``, its range after the first evaluation (how much
     it swings), and the end: accuracy and the last training loss (far below the validation loss once it memorises).
     """
+    lr, target = validation.positive(lr, "학습률"), validation.real(target, "목표 정확도 target", minimum=0.0, maximum=1.0)
     if blew_up(log) or not log.val_accuracies:
         return _summary_line(lr, log, LEARNABLE)
     steps, acc = log.eval_steps, log.val_accuracies
@@ -248,8 +265,10 @@ def render_comparison(lr_a: float = 1e-2, lr_b: float = 1e-1, momentum: float = 
     """
     mode = validation.choice(mode, sorted(_MODE_NAMES), "데이터 방식")
     momentum = validation.momentum(momentum, "모멘텀")
+    extra_lrs = validation.reals(extra_lrs, "추가 학습률 extra_lrs", nonempty=False)
     lrs = [validation.positive(lr, "학습률") for lr in (lr_a, lr_b, *extra_lrs)]
-    steps = validation.integer(steps, "스텝 수", minimum=1)
+    readings = validation.flag(readings, "readings")
+    steps = validation.count(steps, "스텝 수")
     if mode == RANDOM:
         logs = [run_random(lr, steps, momentum) for lr in lrs]
     else:

@@ -30,7 +30,7 @@ def regime(lr: float, curvature: float) -> str:
     Compared on ηL with a tolerance, not on the rounded 1 - ηL: a vanishing η (1e-17) gives 1 - ηL == 1.0 exactly,
     which is not divergence.
     """
-    step = lr * curvature  # ηL
+    step = validation.real(lr, "학습률 η") * validation.real(curvature, "곡률 L")  # ηL
     if step < 1e-12:
         return "너무 작아 움직이지 않음"
     if math.isclose(step, 1.0, rel_tol=1e-12):
@@ -46,7 +46,7 @@ def regime(lr: float, curvature: float) -> str:
 
 def _check(lr: float, steps: int, curvature: float) -> tuple[float, int, float]:
     """The settings as plain Python numbers (numpy scalars and 0-d tensors accepted), checked once here."""
-    return (validation.positive(lr, "학습률 η"), validation.integer(steps, "스텝 수", minimum=1),
+    return (validation.positive(lr, "학습률 η"), validation.count(steps, "스텝 수"),
             validation.positive(curvature, "곡률 L"))
 
 
@@ -149,6 +149,7 @@ def render_learning_rate(lr: float = 0.4, steps: int = 20, curvature: float = 4.
 
 def learning_rate_panel(lr: float = 0.4, steps: int = 20, curvature: float = 4.0) -> widgets.LivePanel:
     """Sliders for η (log, up to 10), the number of steps and the curvature L."""
+    lr, steps, curvature = _check(lr, steps, curvature)
     controls = {
         "lr": widgets.log_slider("학습률 η", lr, 1e-3, 10.0),
         "steps": widgets.int_slider("스텝 수", steps, 1, 100),

@@ -13,6 +13,7 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
+from .. import validation
 from ..teaching import plotting, widgets
 from . import quadratic
 from .valley_figures import COLORS, check_kappa, check_valley_settings, draw_contours, draw_error, draw_path, new_figure
@@ -106,6 +107,7 @@ def heavy_ball_identity(lr: float, momentum: float, kappa: float = DEFAULT_KAPPA
 
     from ..optimizer import SGD
 
+    lr, momentum, kappa, steps = check_valley_settings(lr, momentum, kappa, steps)
     m, big = quadratic.valley_curvatures(kappa, LARGEST)
     lam = torch.tensor([m, big], dtype=torch.float64)
     param = torch.tensor(X0, dtype=torch.float64, requires_grad=True)
@@ -122,11 +124,14 @@ def heavy_ball_identity(lr: float, momentum: float, kappa: float = DEFAULT_KAPPA
 
 def steps_to_tenth(rate: float) -> float:
     """Steps needed to shrink the error 10×: ln 0.1 / ln rate (inf when rate ≥ 1)."""
+    rate = validation.real(rate, "수렴 속도 rate", finite=False)
     return math.log(0.1) / math.log(rate) if 0 < rate < 1 else math.inf
 
 
 def rate_table(kappas=(10, 30, 100, 300, 1000), steps: int = 800) -> list[dict]:
     """For each κ: GD at its best η and momentum at (η*, μ*), theory vs the rate measured from a run."""
+    kappas = [check_kappa(k) for k in validation.reals(kappas, "조건수 목록 kappas")]
+    steps = validation.count(steps, "스텝 수", minimum=2)
     rows = []
     for kappa in kappas:
         m, big = quadratic.valley_curvatures(kappa, LARGEST)
@@ -147,6 +152,7 @@ def rate_table(kappas=(10, 30, 100, 300, 1000), steps: int = 800) -> list[dict]:
 def render_rate_vs_kappa(kappas=(10, 30, 100, 300, 1000), steps: int = 800) -> tuple[Figure, str]:
     """Steps to shrink the error 10× against κ (log-log): GD grows like κ, momentum like √κ; dots measured."""
     rows = rate_table(kappas, steps)
+    kappas = [row["kappa"] for row in rows]
     fig = new_figure(6.4, 4.2)
     ax = fig.subplots()
     grid = np.geomspace(min(kappas), max(kappas), 100)
@@ -172,6 +178,8 @@ def render_rate_vs_kappa(kappas=(10, 30, 100, 300, 1000), steps: int = 800) -> t
 
 def momentum_panel(kappa: float = DEFAULT_KAPPA, steps: int = 200) -> widgets.LivePanel:
     """Sliders for η (log), μ, κ (log) and the number of steps; it starts at the optimal (η*, μ*)."""
+    kappa = check_kappa(kappa)
+    steps = validation.count(steps, "스텝 수", minimum=2)
     lr, mu = default_parameters(kappa)
     controls = {
         "lr": widgets.log_slider("학습률 η", lr, 1e-2, 10.0),

@@ -19,7 +19,7 @@ from .. import nesterov as nv
 from .. import validation
 from ..teaching import plotting, widgets
 from . import quadratic
-from .valley_figures import COLORS, LOG_FLOOR, check_valley_settings, draw_contours, draw_error, draw_path, new_figure
+from .valley_figures import COLORS, LOG_FLOOR, check_kappa, check_valley_settings, draw_contours, draw_error, draw_path, new_figure
 
 X0 = (-2.0, 0.6)
 XLIM, YLIM = (-2.4, 2.4), (-1.6, 1.6)
@@ -37,10 +37,14 @@ def form_differences(lrs, momentum: float, kappa: float, x0=X0) -> np.ndarray:
     ``lrs`` holds η for each step; θ_t, v_t come from the look-ahead form, φ_t from ``nesterov=True``, and each
     θ_t is mapped with the η of the step that produced it (the core's test does the same).
     """
+    lrs = validation.reals(lrs, "학습률 목록 lrs", minimum=0.0, nonempty=False)
+    momentum, kappa = validation.momentum(momentum), check_kappa(kappa)
+    start = validation.reals(x0, "시작점 x0")
+    if len(start) != 2:
+        raise validation.InvalidArgument(f"시작점 x0은(는) 골짜기의 두 좌표여야 합니다 (받은 값의 길이: {len(start)}).")
     m, big = quadratic.valley_curvatures(kappa, LARGEST)
     lam = torch.tensor([m, big], dtype=torch.float64)
-    theta0 = torch.tensor(x0, dtype=torch.float64)
-    lrs = [float(v) for v in lrs]
+    theta0 = torch.tensor(start, dtype=torch.float64)
 
     def grad(theta: torch.Tensor) -> torch.Tensor:
         return lam * theta
@@ -136,6 +140,7 @@ def render_nesterov(lr: float = 0.5, momentum: float = 0.9, kappa: float = 100.0
 def nesterov_panel(lr: float = 0.5, momentum: float = 0.9, kappa: float = 100.0, change_step: int = 30,
                    steps: int = 150) -> widgets.LivePanel:
     """Sliders for η (log), μ, κ (log) and the step at which the learning rate drops (학습률 변경 스텝)."""
+    lr, momentum, kappa, change_step, steps = _check(lr, momentum, kappa, change_step, steps)
     controls = {
         "lr": widgets.log_slider("학습률 η", lr, 1e-2, 10.0),
         "momentum": widgets.float_slider("모멘텀 μ", momentum, 0.0, 0.99, 0.01),

@@ -38,6 +38,8 @@ Schedule = Callable[[int], float]
 def predicted_floor(lr: float, batch_size: int, curvatures=CURVATURES, sigma: float = SIGMA) -> float:
     """Stationary expected loss of constant-η SGD: Σ_i ησ²/(2B(2 − ηλ_i)). Needs ηλ_i < 2 (else SGD diverges)."""
     lr, batch_size = validation.positive(lr, "학습률 η"), validation.integer(batch_size, "배치 크기", minimum=1)
+    curvatures = validation.reals(curvatures, "곡률 목록 curvatures", above=0.0)
+    sigma = validation.nonnegative(sigma, "잡음 σ sigma", maximum=1e150)  # σ² must still be a float
     if any(lr * lam >= 2 for lam in curvatures):
         raise ValueError(f"학습률 η = {lr:g} 는 안정 한계 2/λ_max = {2 / max(curvatures):g} 이상이라 바닥이 없습니다 (발산).")
     return math.fsum(lr * sigma ** 2 / (2 * batch_size * (2 - lr * lam)) for lam in curvatures)
@@ -48,14 +50,17 @@ def loss_curve(lr: float | Schedule, batch_size: int, *, steps: int = STEPS, see
     """Mean loss over ``seeds`` runs after each step (``steps`` values). ``lr`` is a number or a function of the step t."""
     schedule = lr if callable(lr) else (lambda t, _lr=validation.positive(lr, "학습률 η"): _lr)
     batch_size = validation.integer(batch_size, "배치 크기", minimum=1)
-    gen = torch.Generator().manual_seed(seed)
+    steps, seeds = validation.count(steps, "스텝 수"), validation.count(seeds, "평균 낼 실행 수 seeds")
+    curvatures = validation.reals(curvatures, "곡률 목록 curvatures", above=0.0)
+    sigma = validation.nonnegative(sigma, "잡음 σ sigma", maximum=1e150)  # σ² must still be a float
+    gen = torch.Generator().manual_seed(validation.seed(seed))
     lams = torch.tensor(curvatures, dtype=torch.float64)
     theta = torch.full((seeds, len(curvatures)), START, dtype=torch.float64)
     noise_std = sigma / math.sqrt(batch_size)
     half_lams = [0.5 * lam for lam in curvatures]
     curve = []
     for t in range(steps):
-        eta = float(schedule(t))
+        eta = validation.real(schedule(t), f"스텝 {t}의 학습률")
         noise = torch.randn(seeds, len(curvatures), generator=gen, dtype=torch.float64)
         grad = lams * theta + noise_std * noise          # exact gradient + mini-batch noise
         theta = theta - eta * grad                       # one SGD step (separate mul and sub: no fused rounding)
@@ -68,6 +73,7 @@ def loss_curve(lr: float | Schedule, batch_size: int, *, steps: int = STEPS, see
 
 def measured_floor(lr: float, batch_size: int, *, steps: int = STEPS, seeds: int = SEEDS, seed: int = 0) -> float:
     """Time average of the mean loss over the second half of a constant-η run (the first half is the descent)."""
+    steps = validation.count(steps, "스텝 수")
     curve = loss_curve(lr, batch_size, steps=steps, seeds=seeds, seed=seed)
     tail = curve[steps // 2:]
     return math.fsum(tail) / len(tail)
@@ -91,6 +97,8 @@ class FloorRow:
 
 def floor_table(lrs=(0.2, 0.1, 0.05), batch_sizes=(1, 4, 16), *, steps: int = STEPS, seeds: int = SEEDS) -> list[FloorRow]:
     """Measured floor against the prediction for every (η, B), on the same noise (seed 0)."""
+    lrs = validation.reals(lrs, "학습률 목록 lrs", above=0.0)
+    batch_sizes = validation.integers(batch_sizes, "배치 크기 목록 batch_sizes", minimum=1)
     return [FloorRow(lr, b, measured_floor(lr, b, steps=steps, seeds=seeds), predicted_floor(lr, b))
             for lr in lrs for b in batch_sizes]
 
@@ -118,6 +126,7 @@ class DecayComparison:
 def constant_vs_decayed(lr: float = 0.2, batch_size: int = 4, t0: float = 100.0, *, steps: int = STEPS,
                         seeds: int = SEEDS) -> DecayComparison:
     """The same noise (seed 0) under a constant η and under η/(1 + t/t₀) from the same start."""
+    steps = validation.count(steps, "스텝 수")
     schedule = inverse_time_decay(lr, t0)
     return DecayComparison(steps, loss_curve(lr, batch_size, steps=steps, seeds=seeds),
                            loss_curve(schedule, batch_size, steps=steps, seeds=seeds),
@@ -130,6 +139,8 @@ def figure(comparison: DecayComparison, table: list[FloorRow]):
 
     from ..teaching.plotting import plain_log_ticks, use_korean_font
 
+    validation.instance(comparison, DecayComparison, "comparison", "DecayComparison (constant_vs_decayed의 결과)")
+    table = validation.instances(table, FloorRow, "table", "FloorRow (floor_table의 결과)")
     use_korean_font()
     fig = Figure(figsize=(10, 3.6))
     left, right = fig.subplots(1, 2)

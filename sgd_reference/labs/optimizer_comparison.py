@@ -42,6 +42,7 @@ GOOD_MARGIN = 0.02
 def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
     """The course's ``sgd_reference.SGD`` for the SGD rows, ``torch.optim.Adam`` (defaults β=(0.9, 0.999)) for Adam."""
     name, lr = validation.choice(name, sorted(NAMES), "옵티마이저"), validation.positive(lr, "학습률")
+    params = validation.instances(params, (torch.Tensor, dict), "params", "파라미터 텐서(또는 파라미터 그룹 dict)")
     if name == ADAM:
         return torch.optim.Adam(params, lr=lr)
     return SGD(params, lr=lr, momentum=0.9 if name == SGD_MOMENTUM else 0.0)
@@ -75,7 +76,8 @@ def train_digits(name: str, lr: float, steps: int = STEPS, eval_every: int = EVA
 
     ``seed`` sets both the initial weights and the mini-batch order; every optimizer gets the same ones.
     """
-    name, lr, steps = validation.choice(name, sorted(NAMES), "옵티마이저"), validation.positive(lr, "학습률"), validation.integer(steps, "스텝 수", minimum=1)
+    name, lr, steps = validation.choice(name, sorted(NAMES), "옵티마이저"), validation.positive(lr, "학습률"), validation.count(steps, "스텝 수")
+    eval_every, seed = validation.count(eval_every, "평가 간격 eval_every"), validation.seed(seed)
     split = digits_split()
     model = make_model(seed)
     optimizer = make_optimizer(name, model.parameters(), lr)
@@ -85,6 +87,7 @@ def train_digits(name: str, lr: float, steps: int = STEPS, eval_every: int = EVA
 
 def final_accuracy(log: training.TrainLog) -> float | None:
     """Validation accuracy at the end of the run, or ``None`` when the run diverged."""
+    validation.instance(log, training.TrainLog, "log", "training.TrainLog")
     if log.diverged or not log.val_accuracies:
         return None
     return log.val_accuracies[-1]
@@ -95,6 +98,7 @@ def final_accuracy(log: training.TrainLog) -> float | None:
 
 def render_early_convergence(steps: int = STEPS) -> tuple[Figure, str]:
     """Left: training loss (moving average of 10 steps). Right: validation accuracy. Each optimizer at its usual lr."""
+    steps = validation.count(steps, "스텝 수")
     logs = {name: train_digits(name, USUAL_LR[name], steps) for name in NAMES}
     use_korean_font()
     fig = Figure(figsize=(9.5, 3.6))
@@ -120,6 +124,8 @@ def render_early_convergence(steps: int = STEPS) -> tuple[Figure, str]:
 
 def steps_to_loss(log: training.TrainLog, target: float, window: int = 10) -> int | None:
     """First step at which the moving-average training loss falls below ``target`` (None if never)."""
+    validation.instance(log, training.TrainLog, "log", "training.TrainLog")
+    target = validation.real(target, "목표 손실 target", finite=False)
     for step, value in enumerate(training.moving_average(log.losses, window)):
         if value < target:
             return step + 1
@@ -131,6 +137,7 @@ def steps_to_loss(log: training.TrainLog, target: float, window: int = 10) -> in
 
 def state_bytes(optimizer: torch.optim.Optimizer) -> dict[str, int]:
     """Bytes of every tensor in ``optimizer.state``, summed per state key (``momentum_buffer``, ``exp_avg``, ...)."""
+    validation.instance(optimizer, torch.optim.Optimizer, "optimizer", "torch.optim.Optimizer")
     totals: dict[str, int] = {}
     for state in optimizer.state.values():
         for key, value in state.items():
@@ -142,11 +149,13 @@ def state_bytes(optimizer: torch.optim.Optimizer) -> dict[str, int]:
 def measure_state_bytes(name: str, model_factory: Callable[[], nn.Module] = make_float32_model
                         ) -> tuple[int, dict[str, int]]:
     """(parameter bytes, state bytes per key) after ONE step: the state is created lazily by the first ``step()``."""
-    model = model_factory()
+    name = validation.choice(name, sorted(NAMES), "옵티마이저")
+    validation.function(model_factory, "model_factory", "인자 없이 불러 nn.Module을 돌려줍니다")
+    model = validation.instance(model_factory(), nn.Module, "model_factory()의 결과", "torch.nn.Module")
     optimizer = make_optimizer(name, model.parameters(), USUAL_LR[name])
     dtype = next(model.parameters()).dtype
     x, y = digits_split().x_train[:BATCH_SIZE].to(dtype), digits_split().y_train[:BATCH_SIZE]
-    nn.functional.cross_entropy(model(x), y).backward()
+    training.outputs_and_loss(model, x, y)[1].backward()
     optimizer.step()
     param_bytes = sum(p.numel() * p.element_size() for p in model.parameters())
     return param_bytes, state_bytes(optimizer)
@@ -154,6 +163,7 @@ def measure_state_bytes(name: str, model_factory: Callable[[], nn.Module] = make
 
 def memory_table(model_factory: Callable[[], nn.Module] = make_float32_model) -> str:
     """The memory row of the table, measured: state bytes and their ratio to the parameters' own bytes."""
+    validation.function(model_factory, "model_factory", "인자 없이 불러 nn.Module을 돌려줍니다")
     lines = [f"{'옵티마이저':<16} | {'상태 바이트':>9} | {'파라미터 대비':>8} | 상태 텐서 (키별 바이트)"]
     for name in NAMES:
         param_bytes, by_key = measure_state_bytes(name, model_factory)
@@ -195,7 +205,12 @@ class Sweep:
 
 
 def lr_sweep(name: str, lrs=None, steps: int = SWEEP_STEPS, seed: int = 0) -> Sweep:
-    lrs = tuple(SWEEP_LRS[validation.choice(name, sorted(NAMES), "옵티마이저")] if lrs is None else lrs)
+    name = validation.choice(name, sorted(NAMES), "옵티마이저")
+    if lrs is None:  # the lab's own grids exist for the two optimizers it compares
+        lrs = SWEEP_LRS[validation.choice(name, sorted(SWEEP_LRS), "학습률 목록 lrs 없이 훑을 옵티마이저")]
+    else:
+        lrs = validation.reals(lrs, "학습률 목록 lrs", above=0.0)
+    lrs, steps, seed = tuple(lrs), validation.count(steps, "스텝 수"), validation.seed(seed)
     return Sweep(name, lrs, tuple(final_accuracy(train_digits(name, lr, steps, steps, seed)) for lr in lrs))
 
 
@@ -205,6 +220,7 @@ SWEEP_SEEDS = range(5)
 def seed_sweeps(seeds=SWEEP_SEEDS, steps: int = SWEEP_STEPS) -> dict[str, list[Sweep]]:
     """The sweep of every optimizer repeated for each seed (initial weights and batch order): the width is a
     seed-dependent measurement (449 validation images, a 2-point margin), so the lab reports its spread."""
+    seeds = validation.integers(seeds, "시드 목록 seeds")
     return {name: [lr_sweep(name, steps=steps, seed=seed) for seed in seeds] for name in SWEEP_LRS}
 
 
@@ -214,7 +230,7 @@ def _lr_list(lrs) -> str:
 
 def seed_width_table(seeds=SWEEP_SEEDS, steps: int = SWEEP_STEPS) -> str:
     """Per optimizer and seed: the good region and its width in decades, the diverged lrs; then the comparison count."""
-    seeds = list(seeds)
+    seeds = validation.integers(seeds, "시드 목록 seeds")
     sweeps = seed_sweeps(seeds, steps)
     lines = []
     for name, per_seed in sweeps.items():
@@ -277,7 +293,7 @@ def sweep_table(steps: int = SWEEP_STEPS) -> str:
 
 def render_comparison(optimizer: str = ADAM, lr: float = 1e-3, steps: int = STEPS) -> tuple[Figure, str]:
     """The chosen optimizer and lr against the two usual settings (thin lines): loss left, validation accuracy right."""
-    name, lr, steps = validation.choice(optimizer, sorted(NAMES), "옵티마이저"), validation.positive(lr, "학습률"), validation.integer(steps, "스텝 수", minimum=1)
+    name, lr, steps = validation.choice(optimizer, sorted(NAMES), "옵티마이저"), validation.positive(lr, "학습률"), validation.count(steps, "스텝 수")
     log = train_digits(name, lr, steps)
     references = {n: train_digits(n, USUAL_LR[n], steps) for n in (SGD_MOMENTUM, ADAM)}
     use_korean_font()

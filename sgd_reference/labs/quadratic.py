@@ -85,7 +85,13 @@ def _start_point(x0: object) -> np.ndarray:
 def loss(points: np.ndarray, curvatures: float | Sequence[float]) -> np.ndarray:
     """f(x) = ½ Σ λᵢ xᵢ² for each row of ``points`` (shape (n, d) or (d,))."""
     lam = _curvatures(curvatures)
-    points = np.asarray(points, dtype=np.float64)
+    try:
+        points = np.asarray(points, dtype=np.float64)
+    except (TypeError, ValueError):
+        points = None
+    if points is None or points.ndim == 0 or points.shape[-1] != lam.size:
+        raise validation.InvalidArgument(f"points는 곡률 {lam.size}개에 맞는 (n, {lam.size}) 또는 ({lam.size},) 모양의 "
+                                         "수 배열이어야 합니다.")
     with np.errstate(over="ignore", invalid="ignore"):
         return 0.5 * np.sum(lam * points**2, axis=-1)
 
@@ -121,7 +127,7 @@ class Run:
 def step_schedule(lr: float, steps: int, change_step: int, factor: float = 0.1) -> list[float]:
     """η for each of ``steps`` steps: ``lr`` before step ``change_step`` (0-based), ``lr·factor`` from it on."""
     lr = validation.positive(lr, "학습률 η")
-    steps = validation.integer(steps, "스텝 수", minimum=0)
+    steps = validation.count(steps, "스텝 수", minimum=0)
     change_step = validation.integer(change_step, "학습률 변경 스텝", minimum=0)
     factor = validation.positive(factor, "학습률 배율")
     return [lr if t < change_step else lr * factor for t in range(steps)]
@@ -170,7 +176,7 @@ def run(method: str, curvatures: float | Sequence[float], x0: Sequence[float], l
 
 def gd_factor(lr: float, curvature: float) -> float:
     """1 − ηλ: what one gradient-descent step multiplies the error by along a direction of curvature λ."""
-    return 1.0 - lr * curvature
+    return 1.0 - validation.real(lr, "학습률 η") * validation.real(curvature, "곡률 λ")
 
 
 def gd_lr_limit(largest_curvature: float) -> float:
@@ -191,11 +197,13 @@ def gd_optimal_rate(kappa: float) -> float:
 
 def momentum_lr_limit(largest_curvature: float, momentum: float) -> float:
     """(2 + 2μ)/L: heavy-ball momentum is stable exactly when 0 < ηλ < 2 + 2μ for every curvature λ."""
-    return (2.0 + 2.0 * momentum) / validation.positive(largest_curvature, "곡률 L")
+    return (2.0 + 2.0 * validation.momentum(momentum)) / validation.positive(largest_curvature, "곡률 L")
 
 
 def momentum_stable(lr: float, momentum: float, curvature: float) -> bool:
     """0 < ηλ < 2 + 2μ (with 0 ≤ μ < 1): the stable region of heavy-ball momentum along one direction."""
+    lr, curvature = validation.real(lr, "학습률 η"), validation.real(curvature, "곡률 λ")
+    momentum = validation.real(momentum, "모멘텀 μ")
     return 0.0 <= momentum < 1.0 and 0.0 < lr * curvature < 2.0 + 2.0 * momentum
 
 
@@ -238,9 +246,9 @@ def measured_rate(distances: Sequence[float], start: int | None = None) -> float
     Oscillating iterations (complex roots) wobble around the line, which a fit over many steps averages out.
     Values that are NaN, zero or at the float64 floor are left out. NaN when fewer than 3 points remain.
     """
-    d = np.asarray(distances, dtype=np.float64)
+    d = np.asarray(validation.reals(distances, "거리 distances", finite=False, nonempty=False), dtype=np.float64)
     t = np.arange(d.size)
-    first = d.size // 2 if start is None else int(start)
+    first = d.size // 2 if start is None else validation.integer(start, "시작 스텝 start", minimum=0)
     keep = (t >= first) & np.isfinite(d) & (d > 1e-280)
     if keep.sum() < 3:
         return float("nan")

@@ -47,14 +47,15 @@ def digits_split() -> datasets.Split:
 @training.keeps_global_rng
 def recipe_model(seed: int = 0) -> nn.Sequential:
     """Chapter 8's model: Linear(64, 128) - BatchNorm - ReLU - Linear(128, 10)."""
-    torch.manual_seed(seed)
+    torch.manual_seed(validation.seed(seed))
     return nn.Sequential(nn.Linear(64, 128, dtype=DTYPE), nn.BatchNorm1d(128, dtype=DTYPE), nn.ReLU(),
                          nn.Linear(128, 10, dtype=DTYPE))
 
 
 def steps_per_epoch(batch_size: int) -> int:
     """Full mini-batches per pass over the training set (``training.batches`` reshuffles instead of a short batch)."""
-    return len(digits_split().x_train) // batch_size
+    n = len(digits_split().x_train)
+    return n // validation.count(batch_size, "배치 크기", maximum=n)
 
 
 def recipe_lr(base_lr: float, batch_size: int) -> float:
@@ -64,11 +65,13 @@ def recipe_lr(base_lr: float, batch_size: int) -> float:
 
 def recipe_optimizer(model: nn.Module, lr: float) -> SGD:
     """SGD(momentum 0.9, Nesterov) with weight decay 1e-4 on weights only (``decay_param_groups``)."""
-    return SGD(decay_param_groups(model, WEIGHT_DECAY), lr=lr, momentum=MOMENTUM, nesterov=True)
+    return SGD(decay_param_groups(model, WEIGHT_DECAY), lr=validation.positive(lr, "학습률"), momentum=MOMENTUM, nesterov=True)
 
 
 def make_scheduler(optimizer, schedule: str, warmup_steps: int, total_steps: int):
     """Warmup then cosine (the core's ``WarmupCosineLR``), or the same linear warmup then a constant lr."""
+    validation.instance(optimizer, torch.optim.Optimizer, "optimizer", "torch.optim.Optimizer")
+    warmup_steps = validation.count(warmup_steps, "워밍업 스텝 수", minimum=0)
     if validation.choice(schedule, SCHEDULE_NAMES, "스케줄") == WARMUP_COSINE:
         return WarmupCosineLR(optimizer, warmup_steps=warmup_steps, total_steps=total_steps)
     if warmup_steps == 0:
@@ -94,8 +97,9 @@ class RecipeRun:
 def run_recipe(base_lr: float = BASE_LR, warmup_epochs: int = WARMUP_EPOCHS, schedule: str = WARMUP_COSINE,
                batch_size: int = BASE_BATCH, epochs: int = EPOCHS) -> RecipeRun:
     """Train the recipe for ``epochs`` epochs; validation accuracy once per epoch. Cached by arguments."""
-    validation.choice(batch_size, BATCH_SIZES, "배치 크기")
-    validation.integer(warmup_epochs, "워밍업 에폭 수", minimum=0, maximum=validation.integer(epochs, "에폭 수", minimum=1) - 1)
+    batch_size = validation.choice(batch_size, BATCH_SIZES, "배치 크기")
+    epochs = validation.count(epochs, "에폭 수")
+    warmup_epochs = validation.integer(warmup_epochs, "워밍업 에폭 수", minimum=0, maximum=epochs - 1)
     lr = recipe_lr(base_lr, batch_size)
     split = digits_split()
     per_epoch = steps_per_epoch(batch_size)
@@ -109,12 +113,14 @@ def run_recipe(base_lr: float = BASE_LR, warmup_epochs: int = WARMUP_EPOCHS, sch
 
 
 def final_accuracy(run: RecipeRun) -> float | None:
+    validation.instance(run, RecipeRun, "run", "RecipeRun (run_recipe의 결과)")
     return None if run.log.diverged or not run.log.val_accuracies else run.log.val_accuracies[-1]
 
 
 def first_steps_peak(run: RecipeRun, steps: int = 60) -> float:
     """The largest training loss in the first ``steps`` steps (inf if the run diverged there)."""
-    head = run.log.losses[:steps]
+    validation.instance(run, RecipeRun, "run", "RecipeRun (run_recipe의 결과)")
+    head = run.log.losses[:validation.count(steps, "스텝 수")]
     return max((v if math.isfinite(v) else math.inf) for v in head)
 
 
@@ -146,18 +152,24 @@ def _draw_runs(runs: list[tuple[RecipeRun, str, str]], title_suffix: str = "") -
     return fig
 
 
+def _accuracy_text(run: RecipeRun) -> str:
+    accuracy = final_accuracy(run)
+    return "발산" if accuracy is None else f"{accuracy:.1%}"
+
+
 def render_schedule_comparison(base_lr: float = BASE_LR) -> tuple[Figure, str]:
     """The recipe (warmup + cosine) against warmup + constant lr, same everything else."""
     cosine = run_recipe(base_lr, WARMUP_EPOCHS, WARMUP_COSINE)
     constant = run_recipe(base_lr, WARMUP_EPOCHS, CONSTANT)
     fig = _draw_runs([(constant, "tab:gray", SCHEDULE_NAMES[CONSTANT]), (cosine, "tab:blue", SCHEDULE_NAMES[WARMUP_COSINE])])
     parts = [f"{SCHEDULE_NAMES[r.schedule]}: 마지막 에폭 손실 {sum(r.log.losses[-21:]) / 21:.4f}, 검증 정확도 "
-             f"{final_accuracy(r):.1%}" for r in (constant, cosine)]
+             f"{_accuracy_text(r)}" for r in (constant, cosine)]
     return fig, " / ".join(parts)
 
 
 def render_warmup_spike(base_lr: float = LARGE_LR, steps: int = 60) -> tuple[Figure, str]:
     """A large lr with and without warmup: per-step training loss of the first ``steps`` steps, and what follows."""
+    steps = validation.count(steps, "스텝 수")
     cold = run_recipe(base_lr, 0, WARMUP_COSINE)
     warm = run_recipe(base_lr, WARMUP_EPOCHS, WARMUP_COSINE)
     use_korean_font()

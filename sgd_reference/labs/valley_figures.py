@@ -32,10 +32,7 @@ def check_valley_settings(lr: float, momentum: float, kappa: float, steps: int) 
     """Korean errors for the slider values every valley figure takes (η, μ, κ, steps); returns them as plain numbers."""
     kappa = check_kappa(kappa)
     lr = validation.positive(lr, "학습률 η")
-    momentum = validation.nonnegative(momentum, "모멘텀 μ")
-    if not momentum < 1:
-        raise validation.InvalidArgument(f"모멘텀 μ는 1보다 작아야 합니다 (받은 값: {momentum!r}).")
-    return lr, momentum, kappa, validation.integer(steps, "스텝 수", minimum=2)
+    return lr, validation.momentum(momentum), kappa, validation.count(steps, "스텝 수", minimum=2)
 
 
 def new_figure(width: float, height: float) -> Figure:

@@ -48,7 +48,8 @@ def digits(seed: int = 0, val_fraction: float = 0.25, dtype: torch.dtype = torch
     ``dtype=torch.float64`` standardises in float64: ``digits().to(torch.float64)`` would keep the float32 rounding of
     the mean and std, which differs in the last bits between CPU kernel paths.
     """
-    _fraction(val_fraction, "val_fraction")
+    val_fraction = _fraction(val_fraction, "val_fraction")
+    seed, dtype = validation.seed(seed), validation.float_dtype(dtype)
     from sklearn.datasets import load_digits  # ships inside scikit-learn: no network
 
     data = load_digits()
@@ -80,9 +81,10 @@ def teacher_classification(num_train: int = 512, num_val: int = 1024, num_featur
     """
     for name, value in (("num_train", num_train), ("num_val", num_val), ("num_features", num_features),
                         ("num_classes", num_classes)):
-        validation.integer(value, name, minimum=1)
-    _fraction(label_noise, "label_noise")
-    generator = torch.Generator().manual_seed(seed)
+        validation.count(value, name)
+    label_noise = _fraction(label_noise, "label_noise")
+    dtype = validation.float_dtype(dtype)
+    generator = torch.Generator().manual_seed(validation.seed(seed))
     hidden = torch.randn(num_features, 64, generator=generator, dtype=dtype) / num_features**0.5
     readout = torch.randn(64, num_classes, generator=generator, dtype=dtype) / 8.0
     x = torch.randn(num_train + num_val, num_features, generator=generator, dtype=dtype)
@@ -97,10 +99,10 @@ def teacher_classification(num_train: int = 512, num_val: int = 1024, num_featur
 def linear_regression(num_samples: int = 4096, num_features: int = 10, noise: float = 0.5,
                       seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Inputs ``x``, targets ``y = x @ w_true + noise``, and ``w_true``: a least-squares problem with known gradients."""
-    validation.integer(num_samples, "num_samples", minimum=1)
-    validation.integer(num_features, "num_features", minimum=1)
+    validation.count(num_samples, "num_samples")
+    validation.count(num_features, "num_features")
     noise = validation.nonnegative(noise, "noise")
-    generator = torch.Generator().manual_seed(validation.integer(seed, "seed"))
+    generator = torch.Generator().manual_seed(validation.seed(seed))
     x = torch.randn(num_samples, num_features, generator=generator, dtype=torch.float64)
     w_true = torch.randn(num_features, generator=generator, dtype=torch.float64)
     y = x @ w_true + noise * torch.randn(num_samples, generator=generator, dtype=torch.float64)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import torch
 from torch import nn
@@ -75,9 +75,12 @@ def mlp(num_features: int = 32, hidden: int = 64, num_classes: int = 10, seed: i
     document's ``torch.manual_seed(seed)`` and initialisation leave it, for a caller that keeps drawing from it the
     way the document does (and restores it itself, with :func:`keeps_global_rng`).
     """
-    if restore_rng:
+    if validation.flag(restore_rng, "restore_rng"):
         return keeps_global_rng(mlp)(num_features, hidden, num_classes, seed, dtype, restore_rng=False)
-    torch.manual_seed(seed)
+    num_features, hidden, num_classes = (validation.count(v, name) for v, name in (
+        (num_features, "입력 특성 수 num_features"), (hidden, "은닉 유닛 수 hidden"), (num_classes, "클래스 수 num_classes")))
+    dtype = validation.float_dtype(dtype)
+    torch.manual_seed(validation.seed(seed))
     return nn.Sequential(nn.Linear(num_features, hidden, dtype=dtype), nn.ReLU(),
                          nn.Linear(hidden, num_classes, dtype=dtype))
 
@@ -85,13 +88,35 @@ def mlp(num_features: int = 32, hidden: int = 64, num_classes: int = 10, seed: i
 @torch.no_grad()
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
     """Mean cross-entropy and accuracy on held-out data (model put back in its previous train/eval mode)."""
+    validation.instance(model, nn.Module, "model", "torch.nn.Module")
+    validation.tensor(y, "정답 y")
     was_training = model.training
     model.eval()
-    logits = model(x)
-    model.train(was_training)
-    loss = nn.functional.cross_entropy(logits, y).item()
+    try:
+        logits, loss = outputs_and_loss(model, x, y)
+    finally:
+        model.train(was_training)
+    loss = loss.item()
     accuracy = (logits.argmax(dim=1) == y).float().mean().item()
     return loss, accuracy
+
+
+def outputs_and_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor | None = None,
+                     loss_fn: Callable = nn.functional.cross_entropy) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """``model(x)`` and ``loss_fn(model(x), y)`` (None without ``y``), or a Korean error that names the shapes when the
+    model cannot take them (torch's own message is kept at the end)."""
+    validation.instance(model, nn.Module, "model", "torch.nn.Module")
+    validation.tensor(x, "입력 x")
+    if y is not None:
+        validation.tensor(y, "정답 y")
+    try:
+        outputs = model(x)
+        return outputs, None if y is None else loss_fn(outputs, y)
+    except (RuntimeError, ValueError, IndexError) as error:
+        shapes = f"입력 x(모양 {tuple(x.shape)}, {x.dtype})" + (
+            "" if y is None else f"와 정답 y(모양 {tuple(y.shape)}, {y.dtype})")
+        raise validation.InvalidArgument(f"모델이 {shapes}를 받지 못했습니다. 모양과 dtype을 확인하세요 "
+                                         f"({type(error).__name__}: {str(error)[:200]})") from error
 
 
 # The document's "손실 급등": a loss more than this many times the run's first loss has blown up.
@@ -101,15 +126,27 @@ DIVERGENCE_FACTOR = 1e3
 def loss_diverged(loss: float, first_loss: float | None, factor: float = DIVERGENCE_FACTOR) -> bool:
     """The divergence rule of every lab run: the loss is NaN/inf, or above ``factor`` × the first loss (a first loss
     below 1e-8 counts as 1e-8, so a run that starts at 0 is not divergent for any tiny rise)."""
+    loss = validation.real(loss, "손실 loss", finite=False)
+    factor = validation.real(factor, "배수 factor", above=0.0, finite=False)
     if not math.isfinite(loss):
         return True
-    return first_loss is not None and loss > factor * max(first_loss, 1e-8)
+    if first_loss is None:
+        return False
+    return loss > factor * max(validation.real(first_loss, "첫 손실 first_loss", finite=False), 1e-8)
 
 
-def batches(split: Split, batch_size: int, steps: int, seed: int = 0):
-    """``steps`` mini-batches drawn by reshuffling the training set each epoch (seeded, so runs are comparable)."""
-    batch_size = validation.integer(batch_size, "배치 크기 batch_size", minimum=1)
-    steps = validation.integer(steps, "스텝 수 steps", minimum=0)
+def batches(split: Split, batch_size: int, steps: int, seed: int = 0) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """``steps`` mini-batches drawn by reshuffling the training set each epoch (seeded, so runs are comparable).
+
+    The arguments are checked when it is called, not when the first batch is drawn.
+    """
+    validation.instance(split, Split, "split", "datasets.Split")
+    batch_size = validation.count(batch_size, "배치 크기 batch_size")
+    steps = validation.count(steps, "스텝 수 steps", minimum=0)
+    return _batches(split, batch_size, steps, validation.seed(seed))
+
+
+def _batches(split: Split, batch_size: int, steps: int, seed: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     generator = torch.Generator().manual_seed(seed)
     n = len(split.x_train)
     order, position = torch.randperm(n, generator=generator), 0
@@ -139,7 +176,7 @@ def train(model: nn.Module, optimizer: torch.optim.Optimizer, data: Iterable[tup
     log = TrainLog()
     parameters = [p for group in optimizer.param_groups for p in group["params"]]
     model.train()
-    for step, (x, y) in enumerate(data):
+    for step, (x, y) in enumerate(_pairs(data)):
         optimizer.zero_grad()
         loss = loss_fn(model(x), y)
         loss_value = loss.item()
@@ -171,9 +208,21 @@ def train(model: nn.Module, optimizer: torch.optim.Optimizer, data: Iterable[tup
     return log
 
 
+def _pairs(data: Iterable) -> Iterable[tuple[torch.Tensor, torch.Tensor]]:
+    """``data``'s (inputs, targets) pairs, or a Korean error for anything else (a number, a tensor, a string)."""
+    if isinstance(data, (str, bytes, dict, torch.Tensor)) or not hasattr(data, "__iter__"):
+        raise validation.InvalidArgument(
+            f"data는 (입력, 정답) 쌍을 내놓는 반복 가능한 것이어야 합니다 (예: batches(...); 받은 값의 타입: {type(data).__name__}).")
+    for item in data:
+        if not (isinstance(item, (tuple, list)) and len(item) == 2):
+            raise validation.InvalidArgument(f"data의 원소는 (입력, 정답) 쌍이어야 합니다 (받은 값: {type(item).__name__}).")
+        yield item
+
+
 def step_or_overflow(optimizer: torch.optim.Optimizer) -> bool:
     """``optimizer.step()``; False when torch cannot even apply the step because η·g overflows the parameters' dtype
     (an η of 1e308 on float32 weights): that is divergence, said as "발산", not a RuntimeError wall."""
+    validation.instance(optimizer, torch.optim.Optimizer, "optimizer", "torch.optim.Optimizer")
     try:
         optimizer.step()
     except RuntimeError as error:
@@ -186,6 +235,7 @@ def step_or_overflow(optimizer: torch.optim.Optimizer) -> bool:
 def moving_average(values: list[float], window: int) -> list[float]:
     """Trailing mean over ``window`` steps: the trend the FAQ tells you to watch instead of each noisy step."""
     window = validation.integer(window, "이동 평균 구간 window", minimum=1)
+    values = validation.reals(values, "values", finite=False, nonempty=False)
     out, total = [], 0.0
     for i, value in enumerate(values):
         total += value
