@@ -17,10 +17,6 @@ from sgd_reference.labs.valley_figures import finite_axes_limits
 HANGUL = re.compile("[가-힣]")
 
 
-def numbers_after(text: str, label: str) -> list[float]:
-    return [float(x) for x in re.findall(label + r"\s*([0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)", text)]
-
-
 def assert_readable(fig):
     assert finite_axes_limits(fig)
     for ax in fig.axes:
@@ -88,8 +84,9 @@ def test_regimes_figure_shows_four_behaviours():
 def test_momentum_panel_starts_at_the_optimum_and_measured_rate_matches_theory():
     panel = mf.momentum_panel()
     assert {c.description for c in panel.controls.values()} == {"학습률 η", "모멘텀 μ", "조건수 κ", "스텝 수"}
-    measured, = numbers_after(panel.last_text, "측정 수렴 속도")
-    theory = numbers_after(panel.last_text, "이론")[0]
+    numbers = panel.last_text.numbers  # the values the status line is written from
+    measured, theory = numbers["measured_rate"], numbers["theory_rate"]
+    assert f"측정 수렴 속도 {measured:.4f} (이론 {theory:.4f})" in panel.last_text
     assert theory == pytest.approx((math.sqrt(100) - 1) / (math.sqrt(100) + 1), abs=1e-4)
     assert measured == pytest.approx(theory, rel=0.01)
     assert len(panel.last_figure.axes) == 3
@@ -127,8 +124,8 @@ def test_nesterov_panel_reports_both_rates_and_the_form_difference():
     assert panel.controls["change_step"].description == "학습률 변경 스텝"
     text = panel.last_text
     assert "헤비볼 모멘텀 측정 수렴 속도" in text and "네스테로프 측정 수렴 속도" in text
-    constant, = numbers_after(text, "학습률 일정")
-    changed, = numbers_after(text, "학습률을 바꾸면")
+    constant, changed = text.numbers["max_constant_difference"], text.numbers["max_scheduled_difference"]
+    assert f"학습률 일정 {constant:.1e}" in text and f"학습률을 바꾸면 {changed:.1e}" in text
     assert constant < 1e-12 < 1e-3 < changed
     assert_readable(panel.last_figure)
 
@@ -141,8 +138,7 @@ def test_nesterov_at_lr_10_says_divergence():
 
 def test_change_step_at_the_end_means_no_difference():
     _, text = nf.render_nesterov(change_step=150, steps=150)  # the panel's slider maximum is its step count
-    changed, = numbers_after(text, "학습률을 바꾸면")
-    assert changed < 1e-12
+    assert text.numbers["max_scheduled_difference"] < 1e-12
 
 
 def test_pytorch_buffer_form_is_polyaks_heavy_ball():

@@ -97,7 +97,8 @@ def render_momentum(lr: float | None = None, momentum: float | None = None, kapp
         shown = f"{measured:.4f}" if math.isfinite(measured) else "없음(오차가 곧바로 0이 됨)"
         text = (f"η = {lr:.3g}, μ = {momentum:.3g}, κ = {kappa:.3g}: 측정 수렴 속도 {shown} (이론 {theory:.4f}). "
                 f"최적 (η*, μ*) 의 이론값 (√κ-1)/(√κ+1) = {best:.4f}, 경사 하강법의 최선 (κ-1)/(κ+1) = {gd_theory:.4f}.")
-    return fig, text
+    return fig, widgets.StatusLine(text, measured_rate=measured, theory_rate=theory, best_rate=best,
+                                   gd_best_rate=gd_theory)
 
 
 def heavy_ball_identity(lr: float, momentum: float, kappa: float = DEFAULT_KAPPA, steps: int = 50) -> float:

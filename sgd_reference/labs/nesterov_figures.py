@@ -134,7 +134,9 @@ def render_nesterov(lr: float = 0.5, momentum: float = 0.9, kappa: float = 100.0
             parts.append(f"{names[method]} 측정 수렴 속도 {_rate_text(measured[method])} (이론 {theory[method]:.4f})")
     parts.append(f"두 네스테로프 형태의 최대 상대 차이: 학습률 일정 {max_constant:.1e}, "
                  f"스텝 {change_step}에서 학습률을 바꾸면 {max_scheduled:.1e}")
-    return fig, ". ".join(parts) + "."
+    return fig, widgets.StatusLine(
+        ". ".join(parts) + ".", measured_rates=measured, theory_rates=theory, max_constant_difference=max_constant,
+        max_scheduled_difference=max_scheduled)
 
 
 def nesterov_panel(lr: float = 0.5, momentum: float = 0.9, kappa: float = 100.0, change_step: int = 30,

@@ -84,6 +84,21 @@ def display_figure(figure: Figure) -> None:
     display(Image(data=buffer.getvalue(), format="png"))
 
 
+class StatusLine(str):
+    """A figure's Korean status line that also carries the numbers it was written from.
+
+    It is the text a panel or ``show_static`` shows (a ``str``), and ``numbers`` holds the values behind it, so a test
+    checks the measured quantities instead of parsing them back out of Korean prose.
+    """
+
+    numbers: dict
+
+    def __new__(cls, text: str, **numbers: float) -> "StatusLine":
+        line = super().__new__(cls, text)
+        line.numbers = numbers
+        return line
+
+
 class LivePanel:
     """Controls above one output area; every change re-renders the single figure in place.
 
