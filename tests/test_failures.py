@@ -106,14 +106,19 @@ def test_diagnosis_quiz_grades_each_pick():
 @pytest.mark.parametrize("values, word", [({"lr_multiplier": 100.0}, "발산"),
                                           ({"lr_multiplier": 100.0, "clip": True}, "손실"),
                                           ({"momentum": 0.99, "warmup": True}, "손실")])
-def test_debug_panel_handles_extremes_and_keeps_finite_axes(values, word):
-    panel = f.debug_panel()
-    panel.set(**values)
-    assert panel.last_error is None and word in panel.last_text
-    assert len(panel.last_figure.axes) == 2
-    for ax in panel.last_figure.axes:
+def test_debug_run_handles_extremes_and_keeps_finite_axes(values, word):
+    fig, text = f.render_debug_run(**values)  # what the panel draws (the panel itself: the next test)
+    assert word in text
+    assert len(fig.axes) == 2
+    for ax in fig.axes:
         low, high = ax.get_ylim()
         assert math.isfinite(low) and math.isfinite(high) and HANGUL.search(ax.get_title())
+
+
+def test_debug_panel_draws_the_chosen_extreme():
+    panel = f.debug_panel()
+    panel.set(lr_multiplier=100.0)
+    assert panel.last_error is None and "발산" in panel.last_text and len(panel.last_figure.axes) == 2
 
 
 def test_bad_settings_are_rejected_in_korean():
