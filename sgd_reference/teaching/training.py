@@ -161,7 +161,7 @@ def _batches(split: Split, batch_size: int, steps: int, seed: int) -> Iterator[t
 def train(model: nn.Module, optimizer: torch.optim.Optimizer, data: Iterable[tuple[torch.Tensor, torch.Tensor]], *,
           loss_fn: Callable = nn.functional.cross_entropy, scheduler=None, max_grad_norm: float | None = None,
           val: tuple[torch.Tensor, torch.Tensor] | None = None, eval_every: int = 10,
-          divergence_threshold: float = 1e3) -> TrainLog:
+          divergence_threshold: float = DIVERGENCE_FACTOR) -> TrainLog:
     """The document's loop (zero_grad, forward, loss, backward, step) over ``data``, with logging and a divergence stop.
 
     ``max_grad_norm`` clips the global gradient norm before the step (the norm logged is the one *before* clipping,
