@@ -14,6 +14,7 @@ from torch import Tensor
 from torch.optim import Optimizer
 
 from .functional import _sgd_foreach_step, _sgd_step
+from .fused import COMPILED_DTYPES, _fused_sgd_step
 
 __all__ = ["SGD"]
 
@@ -47,8 +48,11 @@ class SGD(Optimizer):
 
     Differences, all explicit errors rather than silent ones:
 
-    * ``fused=True`` → ``ValueError``: the fused kernel is one opaque C++ call, the opposite of a
-      reference to read. ``fused=None``/``False`` are accepted.
+    * ``fused=True`` does not call torch's fused kernel: it compiles this class's own step formulas with
+      ``torch.compile`` into one pass over memory per tensor (:mod:`sgd_reference.fused`). Equal to
+      torch up to rounding (a few units in the last place per step), not bit for bit; the first step,
+      half precision, sparse gradients, non-CPU tensors and plain SGD stay on the exact eager step.
+      Without a C++ compiler it warns once in Korean and runs the exact eager step.
     * ``differentiable=True`` → ``ValueError``: stepping is always done under ``torch.no_grad()``.
     * ``foreach=None`` on CPU picks the faster of the two exact paths: ``torch._foreach_*`` for float32
       and float64 tensors that are small (mean ≤ 65 536 elements), the for-loop otherwise (torch always
@@ -57,6 +61,8 @@ class SGD(Optimizer):
     * ``p.grad`` is never modified. (torch's foreach path with nesterov and no λ/maximize writes
       g + μv into ``p.grad``; its for-loop path does not.)
     """
+
+    _supports_fused = True  # SGDW (decoupled λ) has no compiled step
 
     def __init__(
         self,
@@ -97,11 +103,13 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
 
-        if fused:
+        if fused and not self._supports_fused:
             raise ValueError(
-                "sgd_reference.SGD는 fused=True 를 지원하지 않습니다: fused 커널은 읽을 수 없는 C++ 한 덩어리라 "
-                "교재용 레퍼런스에 맞지 않습니다. fused 가 필요하면 torch.optim.SGD(fused=True)를 쓰세요."
+                f"{type(self).__name__}는 fused=True 를 지원하지 않습니다: 빠른 경로(torch.compile)는 sgd_reference.SGD "
+                "에만 있습니다. fused 를 빼고(기본값) 쓰세요."
             )
+        if fused and foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")  # torch's check and message
         if differentiable:
             raise ValueError(
                 "sgd_reference.SGD는 differentiable=True 를 지원하지 않습니다: 스텝은 항상 torch.no_grad() "
@@ -121,7 +129,7 @@ class SGD(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Take one step for every parameter that has a gradient; return ``closure()``'s loss, if any."""
         for group in self.param_groups:  # refuse before anything changes (closure, θ or v)
-            _check_group_supported(group)
+            _check_group_supported(group, fused_ok=self._supports_fused)
         loss = None
         if closure is not None:
             with torch.enable_grad():
@@ -151,6 +159,8 @@ class SGD(Optimizer):
         for same_kind in _group_by_device_and_dtype(params):
             grads = [p.grad for p in same_kind]
             velocities = [self.state[p].get("momentum_buffer") if momentum != 0 else None for p in same_kind]
+            if group.get("fused") and self._try_fused(same_kind, grads, velocities, hyper):
+                continue  # θ and v updated in place by the compiled step
             if _use_foreach(group["foreach"], same_kind, grads):
                 velocities = _sgd_foreach_step(same_kind, grads, velocities, **hyper)
             else:
@@ -159,13 +169,32 @@ class SGD(Optimizer):
                 for p, v in zip(same_kind, velocities):
                     self.state[p]["momentum_buffer"] = v
 
+    def _try_fused(self, params: list[Tensor], grads: list[Tensor], velocities: list[Tensor | None],
+                   hyper: dict[str, Any]) -> bool:
+        """The compiled one-pass step where it applies and compiles; ``False`` → caller runs the eager step."""
+        if not _fused_applies(params, grads, velocities, hyper):
+            return False
+        return _fused_sgd_step(params, grads, velocities, **hyper)  # type: ignore[arg-type]
 
-def _check_group_supported(group: dict[str, Any]) -> None:
+
+def _check_group_supported(group: dict[str, Any], *, fused_ok: bool = True) -> None:
     """A state_dict from torch may carry fused/differentiable=True; refuse at step time, clearly."""
-    if group.get("fused"):
-        raise ValueError("sgd_reference.SGD는 fused=True 파라미터 그룹을 지원하지 않습니다 (불러온 state_dict 확인).")
+    if group.get("fused") and not fused_ok:
+        raise ValueError("SGDW는 fused=True 파라미터 그룹을 지원하지 않습니다 (불러온 state_dict 확인): "
+                         "빠른 경로(torch.compile)는 sgd_reference.SGD 에만 있습니다.")
     if group.get("differentiable"):
         raise ValueError("sgd_reference.SGD는 differentiable=True 파라미터 그룹을 지원하지 않습니다 (불러온 state_dict 확인).")
+
+
+def _fused_applies(params: list[Tensor], grads: list[Tensor], velocities: list[Tensor | None],
+                   hyper: dict[str, Any]) -> bool:
+    """Where the compiled one-pass step runs; everywhere else the exact eager step does (see fused.py)."""
+    # Without momentum the eager step is already one or two passes; the compiled body needs a v.
+    return (bool(params) and hyper["momentum"] != 0
+            and all(v is not None for v in velocities)  # a first step (v ← g) is eager, exact
+            and all(p.device.type == "cpu" and p.dtype in COMPILED_DTYPES for p in params)
+            and not any(g.is_sparse or g.dtype != p.dtype for p, g in zip(params, grads))
+            and not any(isinstance(x, Tensor) and x.requires_grad for x in (hyper["lr"], hyper["weight_decay"])))
 
 
 def _use_foreach(foreach: bool | None, params: list[Tensor], grads: list[Tensor]) -> bool:

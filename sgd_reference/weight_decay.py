@@ -70,6 +70,8 @@ class SGDW(SGD):
     so ``decay_param_groups`` and schedulers work unchanged.
     """
 
+    _supports_fused = False  # the compiled one-pass step (sgd_reference.fused) has coupled λ only
+
     def _step_group(self, group: dict[str, Any]) -> None:
         # Shown in the book: 06_weight_decay. SGD.step has already checked every group (so a refused
         # group leaves θ undecayed) and run the closure: the gradients are taken at the undecayed θ, as in

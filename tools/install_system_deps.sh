@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages the browser tests and the book's PDF need: Chromium (driven by Playwright via /usr/bin/chromium),
 # a Hangul font, and poppler-utils (pdftotext, pdffonts, pdfimages, pdftoppm read the PDF back in the tests).
+# g++: torch.compile (Inductor) compiles sgd_reference.SGD(fused=True)'s step at run time (lab 11, tests/test_fused.py).
 # apt-get runs only when one is missing (then `apt-get update` first). Root runs apt directly, others via sudo.
 set -euo pipefail
-packages=(chromium fonts-nanum poppler-utils)
+packages=(chromium fonts-nanum poppler-utils g++)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
