@@ -48,6 +48,7 @@ NOT_TESTED_MODULES = {
     "sgd_reference.exercises.choice": "the graders' construction kit",
     "sgd_reference.exercises.feedback": "message texts",
     "sgd_reference.exercises.reference": "torch's own functions, called by the graders with their own cases",
+    "sgd_reference.labs.explorable_data": "writes the site's precomputed figure data at build time (tools/explorable_data.py)",
 }
 NOT_TESTED = {
     "sgd_reference.teaching.training.keeps_global_rng": "a decorator",
@@ -63,6 +64,8 @@ NOT_TESTED = {
     "sgd_reference.labs.valley_figures.new_figure": "a figure factory",
     "sgd_reference.labs.valley_figures.finite_axes_limits": "reads a figure the labs drew",
     "sgd_reference.labs.momentum_figures.draw_stable_region": "takes matplotlib axes",
+    "sgd_reference.labs.step_cost.measure_step_times": "times five optimisers, one compiled by torch.compile (tens of "
+                                                        "seconds); its arguments are tested in tests/test_step_cost.py",
 }
 
 
@@ -147,6 +150,12 @@ OVERRIDES = {
                                                            "y": lambda: torch.ones(4, dtype=torch.float64),
                                                            "w": lambda: torch.zeros(3, dtype=torch.float64)},
     "sgd_reference.labs.nesterov_figures.form_differences": {"lrs": lambda: [0.1, 0.1, 0.1]},
+    "sgd_reference.labs.step_cost.state_memory": {"shapes": lambda: [(3, 4), (5,)]},
+    "sgd_reference.labs.step_cost.state_table": {"rows": lambda: sgd_reference.labs.step_cost.state_memory([(3, 4)])},
+    "sgd_reference.labs.step_cost.render_step_times": {"result": lambda: {
+        "tensors": 1, "parameters": 12, "rounds": 3, "bandwidth_GBps": 10.0, "bound_ms": 0.01,
+        "median_ms": {"torch for 루프": 0.02, "sgd_reference fused=True": 0.012},
+        "ratio": {"torch for 루프": 2.0, "sgd_reference fused=True": 1.2}}},
     "sgd_reference.labs.quadratic.run": {"lr": lambda: 0.1, "curvatures": lambda: [1.0, 0.5], "steps": lambda: 3},
     "sgd_reference.labs.recipe.make_scheduler": {"schedule": lambda: "warmup_cosine", "total_steps": lambda: 10},
     "sgd_reference.labs.optimizer_comparison.make_optimizer": {"params": lambda: _tiny_model().parameters()},
@@ -216,8 +225,12 @@ def _valid_arguments(qualified, fn):
             arguments[name] = overrides[name]()
         elif parameter.default is not parameter.empty:
             arguments[name] = CHEAP.get(name, parameter.default)
-        else:
+        elif name in REQUIRED:
             arguments[name] = REQUIRED[name]()
+        else:
+            pytest.fail(f"{qualified}: no valid value is known for its parameter {name!r}. Add one to REQUIRED (by name) "
+                        "or OVERRIDES (for this function) in tests/test_odd_inputs.py, or list the function in NOT_TESTED "
+                        "with the reason a learner never calls it.")
     return arguments
 
 
@@ -262,7 +275,8 @@ def test_an_odd_value_gets_a_korean_error_or_works(qualified, parameter):
     mirrors_torch = qualified in MIRRORS_TORCH
     if qualified not in _WORKS:  # once per function: the valid call itself must work
         _WORKS[qualified] = _call(fn, _valid_arguments(qualified, fn))
-    assert _WORKS[qualified] is None, f"the valid call itself must work: {_WORKS[qualified]}"
+    assert _WORKS[qualified] is None, (f"the valid call itself must work: {_WORKS[qualified]} (give {qualified} valid "
+                                       "values in OVERRIDES in tests/test_odd_inputs.py)")
     findings = []
     for label, odd in {**ODD, **_other_spellings(_valid_arguments(qualified, fn)[parameter.name])}.items():
         arguments = _valid_arguments(qualified, fn)
