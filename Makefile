@@ -12,7 +12,7 @@ export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: all install system-deps vendor book pdf test unit labs-test test-portability site-test lab serve notebooks sync-url bench clean
+.PHONY: all install system-deps vendor book pdf test unit labs-test test-portability site-test lab serve notebooks explore-data sync-url bench clean
 
 all: book
 
@@ -80,6 +80,10 @@ site-test: install system-deps vendor
 # Re-execute every lab in place so the stored outputs (what the site shows and nbval compares) are current.
 notebooks: install
 	$(PY) tools/execute_labs.py labs/*.ipynb
+
+# Recompute the site's precomputed explorable grids (book/_ext/explore_data/*.json; --check to verify only).
+explore-data: install
+	$(PY) tools/explorable_data.py
 
 # Rewrite the Colab badges and install lines from _config.yml's repository.url.
 sync-url: install

@@ -102,7 +102,8 @@ def test_lab_divs_match_the_directive_html():
     sys.path.insert(0, str(EXT_DIR))
     from explorable import KINDS, MARKER
 
-    for name, kind in (("01_learning_rate", "lr-1d"), ("04_momentum", "momentum"), ("05_nesterov", "nesterov")):
+    for name, kind in (("01_learning_rate", "lr-1d"), ("04_momentum", "momentum"), ("05_nesterov", "nesterov"),
+                       ("06_weight_decay", "weight-decay"), ("02_five_minute_lab", "five-minute")):
         cells = json.loads((REPO / "labs" / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
         index = next(i for i, c in enumerate(cells) if MARKER in "".join(c["source"]))
         div = "".join(cells[index]["source"])
@@ -112,3 +113,58 @@ def test_lab_divs_match_the_directive_html():
         assert "remove-output" in widget["metadata"]["tags"], f"{name}: the widget's frozen picture stays on the site"
         prose = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
         assert "움직이지 않습니다" not in prose, name
+
+
+PRECOMPUTED_PAGE = """# 미리 계산한 그림
+
+```{explorable} weight-decay
+```
+
+```{explorable} weight-decay
+```
+"""
+
+
+def test_precomputed_kind_carries_its_grid_once_before_its_first_div(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(EXT_DIR))
+    from explorable import DATA_DIR, PRECOMPUTED
+
+    out, warnings = build(tmp_path / "pre", {"index": PRECOMPUTED_PAGE, "plain": "# 글\n\n그림 없음.\n"})
+    assert warnings == "", warnings
+    html = (out / "index.html").read_text(encoding="utf-8")
+    scripts = re.findall(r'<script type="application/json" class="sgd-explore-data" data-kind="([^"]+)">(.*?)</script>',
+                         html, flags=re.S)
+    assert [kind for kind, _ in scripts] == ["weight-decay"], "one inline grid per kind and page"
+    assert html.index('class="sgd-explore-data"') < html.index('<div class="sgd-explore" data-kind="weight-decay"')
+    data = json.loads(scripts[0][1].replace("<\\/", "</"))
+    assert data == json.loads((DATA_DIR / "weight-decay.json").read_text(encoding="utf-8"))
+    assert "미리 계산한" in html  # the fallback says what the figure is
+    assert "sgd-explore-data" not in (out / "plain.html").read_text(encoding="utf-8")
+    for kind in PRECOMPUTED:  # every precomputed kind has its data and a drawer in the script
+        assert (DATA_DIR / f"{kind}.json").is_file(), kind
+        assert f'"{kind}": {{' in (STATIC / "sgd-explore.js").read_text(encoding="utf-8"), kind
+
+
+def test_precomputed_grid_matches_its_controls():
+    """The grid has one point per combination of its controls' values, each with the lab's status line."""
+    import sys
+
+    sys.path.insert(0, str(EXT_DIR))
+    from explorable import DATA_DIR, PRECOMPUTED
+
+    for kind in PRECOMPUTED:
+        data = json.loads((DATA_DIR / f"{kind}.json").read_text(encoding="utf-8"))
+        assert data["kind"] == kind
+        size = 1
+        for control in data["controls"]:
+            assert any("\uac00" <= ch <= "\ud7a3" for ch in control["label"]), control["label"]
+            assert control["value"] in control["values"], control
+            assert len(set(map(str, control["values"]))) == len(control["values"]) >= 2
+            if "labels" in control:
+                assert len(control["labels"]) == len(control["values"])
+            size *= len(control["values"])
+        assert len(data["points"]) == size
+        assert all(p["text"] for p in data["points"])
+        assert len((DATA_DIR / f"{kind}.json").read_bytes()) < 400_000, f"{kind}: the grid is too heavy for a page"

@@ -64,6 +64,10 @@ NOT_TESTED = {
     "sgd_reference.labs.valley_figures.new_figure": "a figure factory",
     "sgd_reference.labs.valley_figures.finite_axes_limits": "reads a figure the labs drew",
     "sgd_reference.labs.momentum_figures.draw_stable_region": "takes matplotlib axes",
+    "sgd_reference.labs.decay_experiments.weight_decay_text": "takes two runs of train_noisy_task (the panel's status "
+                                                              "line, tested through render_weight_decay)",
+    "sgd_reference.labs.failures.explorable_point": "one point of the site's precomputed grid, called with the grid's "
+                                                    "own values by tools/explorable_data.py (tests/test_explorable_data.py)",
     "sgd_reference.labs.step_cost.measure_step_times": "times five optimisers, one compiled by torch.compile (tens of "
                                                         "seconds); its arguments are tested in tests/test_step_cost.py",
 }

@@ -16,6 +16,15 @@ on torch's generic CPU path; tests/site/test_explorables.py compares the two):
 - ``momentum``: heavy-ball momentum against gradient descent in the valley; η, μ, κ, steps (lab 04, chapter 4).
 - ``nesterov``: heavy-ball against Nesterov momentum in the same valley; η, μ, κ (lab 05, chapter 5).
 
+Precomputed kinds (the neural-network labs, too slow to train in the browser): the page carries the lab's grid,
+``explore_data/<kind>.json`` (written by ``tools/explorable_data.py`` from ``sgd_reference.labs.explorable_data``), as
+an inline JSON script before the first div of that kind, and the sliders snap to the grid's values:
+
+- ``five-minute``: two learning rates on the η grid, μ, 20 or 200 steps, random or learnable data; training loss
+  and the held-out expected loss or validation accuracy, two runs at a time (lab 02).
+- ``weight-decay``: λ, μ and coupled/decoupled decay; ‖θ‖ and training/validation accuracy against λ = 0 (lab 06).
+- ``debug-run``: η multiplier, μ, clipping, warmup; loss and gradient norm against the baseline run (lab 09).
+
 The script and its styles are added only to pages that contain an explorable. Pages whose widget outputs were all
 removed for the site (``remove-output``) no longer load the ipywidgets html-manager that myst-nb adds for the
 notebook's saved widget state: nothing on them would use it.
@@ -25,15 +34,19 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from pathlib import Path
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 STATIC_DIR = Path(__file__).parent / "explore_static"
-KINDS = ("lr-1d", "momentum", "nesterov")
+DATA_DIR = Path(__file__).parent / "explore_data"
+PRECOMPUTED = ("weight-decay", "debug-run", "five-minute")
+KINDS = ("lr-1d", "momentum", "nesterov") + PRECOMPUTED
 MARKER = 'class="sgd-explore"'
 FALLBACK = "(책 사이트에서는 이 자리에 브라우저에서 바로 계산해 움직이는 그림이 있습니다.)"
+FALLBACK_PRECOMPUTED = "(책 사이트에서는 이 자리에 미리 계산한 실행 결과를 골라 보는 움직이는 그림이 있습니다.)"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
@@ -49,7 +62,7 @@ def div_html(kind: str, settings: dict[str, str]) -> str:
     """The one HTML form of an explorable (the directive writes it; lab notebooks contain it verbatim)."""
     attrs = "".join(f' data-{html.escape(k)}="{html.escape(v)}"' for k, v in sorted(settings.items()))
     return (f'<div class="sgd-explore" data-kind="{html.escape(kind)}"{attrs}>'
-            f'<p class="sgd-explore-fallback">{FALLBACK}</p></div>\n')
+            f'<p class="sgd-explore-fallback">{FALLBACK_PRECOMPUTED if kind in PRECOMPUTED else FALLBACK}</p></div>\n')
 
 
 class ExplorableDirective(SphinxDirective):
@@ -78,11 +91,27 @@ def _is_ipywidgets_script(js, widget_files: set[str]) -> bool:
     return "html-manager" in str(attributes.get("body", ""))
 
 
+def data_script(kind: str) -> str:
+    """The grid of a precomputed kind as an inline JSON script (no request; works from a file:// copy too)."""
+    text = (DATA_DIR / f"{kind}.json").read_text(encoding="utf-8").strip().replace("</", "<\\/")
+    return f'<script type="application/json" class="sgd-explore-data" data-kind="{kind}">{text}</script>\n'
+
+
+def with_data(body: str) -> str:
+    """``body`` with each precomputed kind's grid inlined once, just before the first div of that kind."""
+    for kind in PRECOMPUTED:
+        found = re.search(r'<div class="sgd-explore" data-kind="' + re.escape(kind) + '"', body)
+        if found and f'class="sgd-explore-data" data-kind="{kind}"' not in body:
+            body = body[:found.start()] + data_script(kind) + body[found.start():]
+    return body
+
+
 def page_assets(app, pagename: str, templatename: str, context: dict, doctree) -> None:
     body = context.get("body", "")
     if MARKER in body:
         app.add_css_file("sgd-explore.css")
         app.add_js_file("sgd-explore.js", loading_method="defer")
+        context["body"] = body = with_data(body)
     scripts = context.get("script_files")
     if scripts and WIDGET_VIEW not in body:
         widget_files = {str(k) for k in (getattr(app.config, "nb_ipywidgets_js", None) or {}) if k}

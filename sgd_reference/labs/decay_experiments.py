@@ -296,14 +296,19 @@ def render_weight_decay(weight_decay: float = 1e-2, momentum: float = 0.9, mode:
     right.set_ylabel("정확도")
     right.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
-    head = f"λ={weight_decay:.3g}, μ={momentum:g}, {MODE_NAMES[mode]}: "
+    return fig, weight_decay_text(run, base)
+
+
+def weight_decay_text(run: DecayRun, base: DecayRun) -> str:
+    """The panel's status line for ``run`` against the λ = 0 run ``base`` (the site's explorable shows the same)."""
+    head = f"λ={run.weight_decay:.3g}, μ={run.momentum:g}, {MODE_NAMES[run.mode]}: "
     if run.diverged:
-        return fig, head + f"발산했습니다 ({run.diverged_at}번째 스텝 근처). 모멘텀이나 λ 를 줄여 보세요."
+        return head + f"발산했습니다 ({run.diverged_at}번째 스텝 근처). 모멘텀이나 λ 를 줄여 보세요."
     text = (head + f"‖θ‖ {run.weight_norms[-1]:.2f} (λ=0: {base.weight_norms[-1]:.2f}), "
             f"학습 {run.train_accuracies[-1]:.1%} / 검증 {run.val_accuracies[-1]:.1%}, 차이 {run.accuracy_gap:.1%}")
     if not base.diverged:
         text += f" (λ=0: 차이 {base.accuracy_gap:.1%})"
-    return fig, text
+    return text
 
 
 def weight_decay_panel() -> widgets.LivePanel:
@@ -313,6 +318,38 @@ def weight_decay_panel() -> widgets.LivePanel:
         "momentum": widgets.float_slider("모멘텀 μ", 0.9, 0.0, 0.99, 0.01, readout_format=".2f"),
         "mode": widgets.choice("감쇠 방식", MODES, COUPLED),
     })
+
+
+# The site's explorable (book/_ext/explorable.py): the panel's λ slider positions (1e-5 … 1e-1, four a decade), a few
+# μ and both modes, each run against its λ = 0 baseline. sgd_reference.labs.explorable_data puts the grid together.
+EXPLORABLE_DECAYS = tuple(10 ** (k / 4 - 5) for k in range(17))
+EXPLORABLE_MOMENTA = (0.0, 0.5, 0.9, 0.95, 0.99)
+
+
+def _explorable_series(run: DecayRun) -> dict:
+    return {"norm": run.weight_norms, "train": run.train_accuracies, "val": run.val_accuracies,
+            "diverged_at": run.diverged_at}
+
+
+def explorable_controls() -> list[dict]:
+    return [
+        {"name": "weight_decay", "label": "가중치 감쇠 λ", "values": list(EXPLORABLE_DECAYS), "value": 1e-2},
+        {"name": "momentum", "label": "모멘텀 μ", "values": list(EXPLORABLE_MOMENTA), "value": 0.9},
+        {"name": "mode", "label": "감쇠 방식", "values": [m for _, m in MODES],
+         "labels": [MODE_NAMES[m] for _, m in MODES], "value": COUPLED},
+    ]
+
+
+def explorable_shared() -> dict:
+    """What every grid point draws against: the recorded steps and the λ = 0 run at each μ of the grid."""
+    return {"steps": list(range(0, STEPS + 1, RECORD_EVERY)),
+            "bases": [_explorable_series(train_noisy_task(0.0, mu, COUPLED)) for mu in EXPLORABLE_MOMENTA]}
+
+
+def explorable_point(weight_decay: float, momentum: float, mode: str) -> dict:
+    """One grid point: ‖θ‖ and the accuracies per recorded step, and the panel's status line."""
+    run = train_noisy_task(weight_decay, momentum, mode)
+    return dict(_explorable_series(run), text=weight_decay_text(run, train_noisy_task(0.0, momentum, COUPLED)))
 
 
 # --- 3. which parameters get decay: a small CNN with BatchNorm -------------------------------------------------

@@ -311,11 +311,16 @@ def render_debug_run(lr_multiplier: float = 1.0, momentum: float = MOMENTUM, cli
                        clip=validation.flag(clip, "clip"), warmup=validation.flag(warmup, "warmup"))
     runs = [(RunConfig(), f"기준 η={BASE_LR:g}, μ={MOMENTUM:g}"), (config, "선택: " + config.label())]
     fig, _ = render_comparison(runs, "내가 고른 설정", loss_cap=20.0)
+    return fig, debug_run_text(config)
+
+
+def debug_run_text(config: RunConfig) -> str:
+    """The panel's status line for one run (the site's explorable shows the same line)."""
     log = run(config)
     text = f"{config.label()} → {describe(log)}"
     if not log.diverged:
         text += f", 스텝 간 손실 변화 평균 {oscillation(log):.3f} (기준 {oscillation(run(RunConfig())):.3f})"
-    return fig, text
+    return text
 
 
 def debug_panel() -> widgets.LivePanel:
@@ -326,6 +331,45 @@ def debug_panel() -> widgets.LivePanel:
         "warmup": widgets.checkbox(f"워밍업 ({WARMUP_STEPS}스텝)", False),
     }
     return widgets.LivePanel(render_debug_run, controls)
+
+
+# The site's explorable (book/_ext/explorable.py): the panel's controls on a grid (η multiplier four a decade from
+# 0.01 to 100, a few μ, clipping and warmup off/on); sgd_reference.labs.explorable_data puts it together.
+EXPLORABLE_MULTIPLIERS = tuple(10 ** (k / 4) for k in range(-8, 9))
+EXPLORABLE_MOMENTA = (0.0, 0.5, 0.9, 0.99)
+EXPLORABLE_EVERY = 3  # every 3rd step of the loss and gradient-norm curves (and the last one) goes to the page
+
+
+def explorable_controls() -> list[dict]:
+    off_on = ["끔", "켬"]
+    return [
+        {"name": "lr_multiplier", "label": f"학습률 배수 (기준 η={BASE_LR:g}에 곱함)",
+         "values": list(EXPLORABLE_MULTIPLIERS), "value": 1.0},
+        {"name": "momentum", "label": "모멘텀 μ", "values": list(EXPLORABLE_MOMENTA), "value": MOMENTUM},
+        {"name": "clip", "label": f"기울기 클리핑 (max_norm={MAX_NORM:g})", "values": [False, True], "labels": off_on,
+         "value": False, "checkbox": True},
+        {"name": "warmup", "label": f"워밍업 ({WARMUP_STEPS}스텝)", "values": [False, True], "labels": off_on,
+         "value": False, "checkbox": True},
+    ]
+
+
+def _explorable_series(log: training.TrainLog) -> dict:
+    keep = list(range(0, len(log.losses), EXPLORABLE_EVERY))
+    if log.losses and keep[-1] != len(log.losses) - 1:
+        keep.append(len(log.losses) - 1)
+    return {"n": len(log.losses), "loss": [log.losses[i] for i in keep],
+            "grad_norm": [log.grad_norms[i] for i in keep], "diverged_at": log.diverged_at}
+
+
+def explorable_shared() -> dict:
+    return {"every": EXPLORABLE_EVERY, "steps": STEPS, "base": _explorable_series(run(RunConfig())),
+            "base_label": f"기준 η={BASE_LR:g}, μ={MOMENTUM:g}"}
+
+
+def explorable_point(lr_multiplier: float, momentum: float, clip: bool, warmup: bool) -> dict:
+    """One grid point: the run's loss and gradient norm (every few steps) and the panel's status line."""
+    config = RunConfig(lr=BASE_LR * lr_multiplier, momentum=momentum, clip=clip, warmup=warmup)
+    return dict(_explorable_series(run(config)), text=debug_run_text(config))
 
 
 CAUSES = {

@@ -316,3 +316,58 @@ def comparison_panel() -> widgets.LivePanel:
         "mode": widgets.choice("데이터", list(DATA_MODES), RANDOM),
     }
     return widgets.LivePanel(render_comparison, controls)
+
+
+
+# --- the site's explorable (book/_ext/explorable.py, kind "five-minute") ---------------------------------------------
+# One run per (η, μ, steps, mode): η on a 1-2-5 grid over the panel's slider range, a few μ, the document's 20 steps
+# and the lab's 200. The page's two η sliders both snap to the η grid and show two runs of the same (μ, steps, mode).
+# sgd_reference.labs.explorable_data writes the grid out.
+EXPLORABLE_LRS = tuple(float(f"{m}e{e}") for e in range(-4, 1) for m in (1, 2, 5)) + (10.0,)
+EXPLORABLE_MOMENTA = (0.0, 0.9)  # the lab asks what μ = 0 changes; two keep the page within its budget
+EXPLORABLE_STEPS = (20, 200)
+
+
+def explorable_controls() -> list[dict]:
+    """The grid's axes (the page shows the η axis twice: first and second learning rate)."""
+    return [
+        {"name": "lr", "label": "학습률 η", "values": list(EXPLORABLE_LRS), "value": 1e-2},
+        {"name": "momentum", "label": "모멘텀 μ", "values": list(EXPLORABLE_MOMENTA), "value": 0.9},
+        {"name": "steps", "label": "스텝 수", "values": list(EXPLORABLE_STEPS), "value": 20},
+        {"name": "mode", "label": "데이터", "values": [m for _, m in DATA_MODES],
+         "labels": [label for label, _ in DATA_MODES], "value": RANDOM},
+    ]
+
+
+def explorable_eval_steps(mode: str, steps: int) -> list[int]:
+    """The steps at which :func:`render_comparison`'s right panel has a value (a run that stops early has a prefix)."""
+    mode, steps = validation.choice(mode, sorted(_MODE_NAMES), "데이터 방식"), validation.count(steps, "스텝 수")
+    if mode == RANDOM:  # run_random: the initial model, then every max(1, steps // 100) steps and the last
+        every = max(1, steps // 100)
+        return [0] + [s for s in range(1, steps + 1) if s % every == 0 or s == steps]
+    every = max(1, steps // 20)  # run_learnable through training.train
+    return list(range(every, steps + 1, every))
+
+
+def explorable_shared() -> dict:
+    """What every point is drawn with: the page's controls (the panel's: η twice, then μ, steps, mode), the modes'
+    names, ln 10 and the evaluation steps."""
+    lr, *others = explorable_controls()
+    page_controls = [dict(lr, name="lr_a", label="학습률 η (첫째)"), dict(lr, name="lr_b", label="학습률 η (둘째)", value=1e-1),
+                     *others]
+    return {"page_controls": page_controls, "mode_names": dict(_MODE_NAMES), "ln10": LN10,
+            "eval_steps": {f"{mode}-{steps}": explorable_eval_steps(mode, steps)
+                           for _, mode in DATA_MODES for steps in EXPLORABLE_STEPS}}
+
+
+def explorable_point(lr: float, momentum: float, steps: int, mode: str) -> dict:
+    """One curve pair of :func:`render_comparison`: training losses, the right panel's values (expected loss on new
+    random data, or validation accuracy), whether it blew up, and its part of the summary line."""
+    mode, steps = validation.choice(mode, sorted(_MODE_NAMES), "데이터 방식"), validation.count(steps, "스텝 수")
+    if mode == RANDOM:
+        log = run_random(lr, steps, momentum)
+        right = log.val_losses
+    else:
+        log = run_learnable(lr, steps, momentum, eval_every=max(1, steps // 20))
+        right = log.val_accuracies
+    return {"loss": log.losses, "right": right, "diverged": blew_up(log), "text": _summary_line(lr, log, mode)}

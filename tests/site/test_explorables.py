@@ -23,7 +23,12 @@ from conftest import REPO, SITE
 from test_built_site import PAGES, Visit, visit  # noqa: F401  (visit: the shared page fixture)
 
 EXPECTED = {"labs/01_learning_rate.html", "labs/04_momentum.html", "labs/05_nesterov.html",
-            "book/02_basic_sgd.html", "book/04_momentum.html", "book/05_nesterov.html"}
+            "book/02_basic_sgd.html", "book/04_momentum.html", "book/05_nesterov.html",
+            "labs/06_weight_decay.html", "labs/02_five_minute_lab.html"}
+# Precomputed kinds whose grid has no diverging setting, and why (their extreme is checked to draw, not to say 발산).
+NEVER_DIVERGES = {"weight-decay": "η = 0.05 is fixed; even μ = 0.99 with λ = 0.1 trains 400 steps without blowing up"}
+PRECOMPUTED_DATA = """b => { const s = document.querySelector(
+    'script.sgd-explore-data[data-kind="' + b.getAttribute('data-kind') + '"]'); return s ? JSON.parse(s.textContent) : null; }"""
 EXPLORABLE_PAGES = sorted(p for p in PAGES if 'class="sgd-explore"' in (SITE / p).read_text(encoding="utf-8"))
 BUDGET_BYTES = 4_500_000
 READY = "document.querySelectorAll('.sgd-explore').length > 0 && " \
@@ -64,8 +69,14 @@ def test_explorable_moves_with_the_keyboard_and_says_divergence(site_dir, open_p
             assert box.get_by_role("slider", name=label, exact=True).count() == 1, f"{label}: not the slider's name"
             assert s.get_attribute("aria-valuetext")
             assert box.locator(f'output[for="{sid}"]').inner_text().strip()
+        kind = box.get_attribute("data-kind")
+        data = box.evaluate(PRECOMPUTED_DATA)
         status = box.locator('[role="status"][aria-live="polite"]')
-        assert status.count() == 1 and status.inner_text().startswith("η = ")
+        assert status.count() == 1
+        if data is None:
+            assert status.inner_text().startswith("η = ")
+        else:  # the text alternative is the notebook panel's status line for the grid point the controls show
+            assert status.inner_text() == _grid_text(box, data)
 
         before = _figure_state(page, box)
         first = sliders.nth(0)
@@ -90,6 +101,10 @@ def test_explorable_moves_with_the_keyboard_and_says_divergence(site_dir, open_p
             dragged = _figure_state(page, box)
             assert dragged["outputs"][0] != before_drag["outputs"][0] and dragged["svg"] != before_drag["svg"], path
 
+        if data is not None:
+            assert status.inner_text() == _grid_text(box, data), f"{path}: the figure is not the grid point shown"
+            _precomputed_extremes(page, box, data, kind)
+            continue
         first.focus()
         page.keyboard.press("End")  # the largest learning rate
         extreme = _figure_state(page, box)
@@ -100,6 +115,87 @@ def test_explorable_moves_with_the_keyboard_and_says_divergence(site_dir, open_p
         assert "발산" in (box.locator("svg").first.get_attribute("aria-label") or "")
     assert v.console_errors == [], v.console_errors
     assert v.foreign == [] and v.failed == [], (v.foreign, v.failed)
+
+
+def _grid_text(box, data: dict) -> str:
+    """The status line the grid holds for the point the box's controls are set to (row-major, as generated)."""
+    if "page_controls" in data:
+        return _two_run_text(box, data)
+    index = 0
+    for control in data["controls"]:
+        index = index * len(control["values"]) + _position(box, control)
+    return data["points"][index]["text"]
+
+
+def _two_run_text(box, data: dict) -> str:
+    """Lab 02's page shows two runs of the grid (the η axis twice): render_comparison's summary line of the two."""
+    shown = {c["name"]: _position(box, c) for c in data["page_controls"]}
+    controls = {c["name"]: c for c in data["controls"]}
+    mode, steps = controls["mode"]["values"][shown["mode"]], controls["steps"]["values"][shown["steps"]]
+    momentum = controls["momentum"]["values"][shown["momentum"]]
+    texts = []
+    for lr in (shown["lr_a"], shown["lr_b"]):
+        index = 0
+        for control in data["controls"]:
+            index = index * len(control["values"]) + (lr if control["name"] == "lr" else shown[control["name"]])
+        texts.append(data["points"][index]["text"])
+    return f"{data['mode_names'][mode]}, 모멘텀 {momentum:g}, {steps}스텝 — {texts[0]} | {texts[1]}"
+
+
+def _position(box, control: dict) -> int:
+    element = box.locator(f'[data-name="{control["name"]}"]')
+    if control.get("checkbox"):
+        return int(element.is_checked())
+    return int(element.input_value())
+
+
+def _set_grid_point(page, box, data: dict, target: int) -> None:
+    """Move every control to the grid point ``target`` with the keyboard alone (Home, then arrow keys)."""
+    positions = []
+    for control in reversed(data["controls"]):
+        positions.append(target % len(control["values"]))
+        target //= len(control["values"])
+    for control, position in zip(data["controls"], reversed(positions)):
+        element = box.locator(f'[data-name="{control["name"]}"]')
+        element.focus()
+        if control.get("checkbox"):
+            if element.is_checked() != bool(position):
+                page.keyboard.press("Space")
+        else:
+            page.keyboard.press("Home")
+            for _ in range(position):
+                page.keyboard.press("ArrowDown" if "labels" in control else "ArrowRight")
+        assert _position(box, control) == position, control["name"]
+
+
+def _precomputed_extremes(page, box, data: dict, kind: str) -> None:
+    """Every control at its end draws a readable figure; a diverging grid point (if the grid has one) says 발산."""
+    for control in data.get("page_controls", data["controls"]):
+        element = box.locator(f'[data-name="{control["name"]}"]')
+        element.focus()
+        if control.get("checkbox"):
+            page.keyboard.press("Space")
+        else:
+            page.keyboard.press("End")
+        assert box.locator(".sgd-explore-status").inner_text() == _grid_text(box, data), control["name"]
+    state = _figure_state(page, box)
+    assert "NaN" not in state["svg"] and "Infinity" not in state["svg"]
+    assert box.locator("polyline").count() >= 2
+    if "page_controls" in data:  # lab 02: both η at 10, μ 0.9, 200 steps on the learnable task blow up
+        state = _figure_state(page, box)
+        assert "발산" in state["status"] and "sgd-explore-diverged" in (box.get_attribute("class") or "")
+        assert "발산" in state["svg"]
+        return
+    diverging = [i for i, p in enumerate(data["points"]) if p.get("diverged_at") is not None]
+    if not diverging:
+        assert kind in NEVER_DIVERGES, f"{kind}: no grid point diverges; say why in NEVER_DIVERGES"
+        return
+    _set_grid_point(page, box, data, diverging[-1])
+    state = _figure_state(page, box)
+    assert "발산" in state["status"] and state["status"] == data["points"][diverging[-1]]["text"]
+    assert "sgd-explore-diverged" in (box.get_attribute("class") or "")
+    assert "NaN" not in state["svg"] and "Infinity" not in state["svg"] and "발산" in state["svg"]
+    assert "발산" in (box.locator("svg").first.get_attribute("aria-label") or "")
 
 
 TRANSFER = """() => performance.getEntriesByType("navigation").concat(performance.getEntriesByType("resource"))

@@ -400,6 +400,55 @@
     });
   }
 
+  /* Lines of precomputed values against the step: series {xs, ys, cls, dashed, divergedAt}; a null value is left out,
+     values above opts.cap are drawn at the cap; opts {xlabel, ylabel, xmax, ylim, ylog}. A diverged run gets a dotted
+     line and "발산" where it stopped. */
+  function drawSeries(p, series, opts) {
+    clear(p);
+    var lo = Infinity, hi = -Infinity, last = opts.xmax, cap = opts.cap || Infinity;
+    function shown(y) { return y !== null && isFinite(y) && (!opts.ylog || y > 0); }
+    series.forEach(function (s) {
+      s.ys.forEach(function (y) { if (shown(y)) { y = Math.min(y, cap); lo = Math.min(lo, y); hi = Math.max(hi, y); } });
+    });
+    if (!isFinite(lo)) { lo = opts.ylog ? 0.1 : 0; hi = opts.ylog ? 10 : 1; }
+    var sy, yticks;
+    if (opts.ylog) {
+      var elo = Math.floor(Math.log10(lo)), ehi = Math.ceil(Math.log10(hi));
+      if (ehi - elo < 2) { elo -= 1; ehi += 1; }
+      sy = scale(Math.pow(10, elo), Math.pow(10, ehi), H - M.b, M.t, true);
+      var every = Math.max(1, Math.ceil((ehi - elo) / 5));
+      yticks = [];
+      for (var e = elo; e <= ehi; e += every) yticks.push([Math.pow(10, e), decadeLabel(e)]);
+    } else {
+      if (opts.ylim) { lo = opts.ylim[0]; hi = opts.ylim[1]; }
+      if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
+      var pad = opts.ylim ? 0 : 0.06 * (hi - lo);
+      lo -= pad; hi += pad;
+      sy = scale(lo, hi, H - M.b, M.t);
+      yticks = linTicks(lo, hi, 4);
+    }
+    var sx = scale(0, last, M.l, W - M.r);
+    axes(p, sx, sy, linTicks(0, last, 5), yticks, opts.xlabel, opts.ylabel);
+    series.forEach(function (s) {
+      var pts = [];
+      s.ys.forEach(function (y, i) { if (shown(y) && i < s.xs.length) pts.push([sx(s.xs[i]), sy(Math.min(y, cap))]); });
+      polyline(p.plot, pts, s.cls + (s.dashed ? " sgd-explore-dashed" : ""), false);
+      if (s.divergedAt !== null && s.divergedAt !== undefined) {
+        var at = Math.min(Math.max(s.divergedAt, 0), last);
+        el("svg:line", {x1: sx(at), x2: sx(at), y1: M.t, y2: H - M.b, "class": "sgd-explore-one"}, p.plot);
+        el("svg:text", {x: Math.min(sx(at) + 4, W - M.r - 40), y: M.t + 14, "class": "sgd-explore-note"}, p.plot,
+           "발산");
+      }
+    });
+  }
+
+  /* The steps of a series sampled every `every` steps, its last step (n − 1) always kept. */
+  function sampledSteps(n, every, count) {
+    var xs = [];
+    for (var i = 0; i < count; i++) xs.push(Math.min(i * every, n - 1));
+    return xs;
+  }
+
   function legend(parent, entries) {
     var ul = el("ul", {"class": "sgd-explore-legend", "aria-hidden": "true"}, parent);
     entries.forEach(function (e) {
@@ -525,8 +574,172 @@
     }
   };
 
+  /* Precomputed kinds (the neural-network labs): the page carries the grid as JSON next to the div
+     (book/_ext/explorable.py inlines book/_ext/explore_data/<kind>.json, made by sgd_reference.labs.explorable_data);
+     the controls snap to the grid's values, and the text alternative is the notebook panel's own status line. */
+  var PRECOMPUTED = {
+    "five-minute": {
+      title: "두 학습률, 모멘텀, 스텝 수, 데이터 방식에 따른 학습 손실과 새 데이터에서의 값 (실습 2)",
+      panels: ["학습 손실", "새 데이터: 기대 손실 또는 검증 정확도"],
+      note: "미리 계산한 실행 128개(학습률 16개 × μ 0, 0.9 × 20·200스텝 × 두 데이터 방식, sgd_reference 로 계산: 문서 원본은 " +
+            "원문처럼 float32, 학습 가능한 과제는 float64)에서 두 학습률의 실행을 고릅니다.",
+      legend: [["sgd-explore-gd", "첫째 학습률"], ["sgd-explore-heavy", "둘째 학습률"],
+               ["sgd-explore-ink", "ln 10 (무작위 레이블의 최저 손실) 또는 찍기 10%"]],
+      /* The grid holds one run per (η, μ, steps, mode), row-major in data.controls' order; the page shows
+         data.page_controls (the panel's: η twice, then μ, steps, mode) and draws the two runs of the two η. The
+         status line is render_comparison's: "<mode>, 모멘텀 <μ>, <steps>스텝 — <first> | <second>". */
+      draw: function (data, point, idx, panels) {
+        var c = {};
+        data.controls.forEach(function (control) { c[control.name] = control; });
+        var mode = c.mode.values[idx.mode], steps = c.steps.values[idx.steps], mu = c.momentum.values[idx.momentum];
+        function run(lrIndex) {
+          var at = 0, pos = {lr: lrIndex, momentum: idx.momentum, steps: idx.steps, mode: idx.mode};
+          data.controls.forEach(function (control) { at = at * control.values.length + pos[control.name]; });
+          return data.points[at];
+        }
+        var runs = [{r: run(idx.lr_a), cls: "sgd-explore-gd"}, {r: run(idx.lr_b), cls: "sgd-explore-heavy"}];
+        var evalSteps = data.eval_steps[mode + "-" + steps], random = mode === "random";
+        function stop(r) { return r.diverged ? r.loss.length : null; }
+        var flat = {xs: [0, steps], ys: [data.ln10, data.ln10], cls: "sgd-explore-ink", dashed: true};
+        drawSeries(panels[0], runs.map(function (x) {
+          return {xs: x.r.loss.map(function (_, i) { return i + 1; }), ys: x.r.loss, cls: x.cls, divergedAt: stop(x.r)};
+        }).concat(random ? [flat] : []), {xlabel: "스텝", ylabel: "학습 손실", xmax: steps, cap: 10 * data.ln10});
+        var right = runs.map(function (x) {
+          return {xs: evalSteps, ys: x.r.right.map(function (v) { return random || v === null ? v : 100 * v; }),
+                  cls: x.cls, divergedAt: stop(x.r)};
+        });
+        if (random) {
+          drawSeries(panels[1], right.concat([flat]), {xlabel: "스텝", ylabel: "기대 교차 엔트로피", xmax: steps,
+                                                      cap: 10 * data.ln10});
+        } else {
+          drawSeries(panels[1], right.concat([{xs: [0, steps], ys: [10, 10], cls: "sgd-explore-ink", dashed: true}]),
+                     {xlabel: "스텝", ylabel: "검증 정확도 (%)", xmax: steps, ylim: [0, 100]});
+        }
+        var text = data.mode_names[mode] + ", 모멘텀 " + String(mu) + ", " + steps + "스텝 — " +
+                   runs[0].r.text + " | " + runs[1].r.text;
+        return [text, runs[0].r.diverged || runs[1].r.diverged];
+      }
+    },
+    "weight-decay": {
+      title: "가중치 감쇠 λ, 모멘텀 μ, 감쇠 방식에 따른 파라미터 크기와 학습/검증 정확도",
+      panels: ["파라미터 크기 ‖θ‖", "학습(실선) / 검증(점선) 정확도"],
+      legend: [["sgd-explore-base", "λ = 0 (감쇠 없음, 같은 μ)"], ["sgd-explore-red", "고른 λ 와 방식"]],
+      draw: function (data, point, idx, panels) {
+        var base = data.bases[idx.momentum];
+        function xs(r) { return data.steps.slice(0, r.norm.length); }
+        var opts = {xlabel: "스텝", xmax: data.steps[data.steps.length - 1]};
+        drawSeries(panels[0], [
+          {xs: xs(base), ys: base.norm, cls: "sgd-explore-base", divergedAt: base.diverged_at},
+          {xs: xs(point), ys: point.norm, cls: "sgd-explore-red", divergedAt: point.diverged_at}],
+          {xlabel: opts.xlabel, xmax: opts.xmax, ylabel: "‖θ‖"});
+        drawSeries(panels[1], [
+          {xs: xs(base), ys: base.train, cls: "sgd-explore-base"},
+          {xs: xs(base), ys: base.val, cls: "sgd-explore-base", dashed: true},
+          {xs: xs(point), ys: point.train, cls: "sgd-explore-red", divergedAt: point.diverged_at},
+          {xs: xs(point), ys: point.val, cls: "sgd-explore-red", dashed: true}],
+          {xlabel: opts.xlabel, xmax: opts.xmax, ylabel: "정확도", ylim: [0, 1.05]});
+        return [point.text, point.diverged_at !== null];
+      }
+    },
+    "debug-run": {
+      title: "학습률 배수, 모멘텀, 클리핑, 워밍업: 손실과 기울기 노름으로 고장 찾기",
+      panels: ["학습 손실 (20 위는 20에)", "전체 기울기 노름 (클리핑 전, 로그 눈금)"],
+      legend: [["sgd-explore-ink", "기준 η = 0.05, μ = 0.9"], ["sgd-explore-red", "고른 설정"]],
+      draw: function (data, point, idx, panels) {
+        var runs = [{r: data.base, cls: "sgd-explore-ink"}, {r: point, cls: "sgd-explore-red"}];
+        function series(key) {
+          return runs.map(function (x) {
+            return {xs: sampledSteps(x.r.n, data.every, x.r[key].length), ys: x.r[key], cls: x.cls,
+                    divergedAt: x.r.diverged_at};
+          });
+        }
+        drawSeries(panels[0], series("loss"), {xlabel: "스텝", ylabel: "학습 손실", xmax: data.steps, cap: 20});
+        drawSeries(panels[1], series("grad_norm"), {xlabel: "스텝", ylabel: "기울기 노름", xmax: data.steps, ylog: true});
+        return [point.text, point.diverged_at !== null];
+      }
+    }
+  };
+
+  function readData(box, name) {
+    var script = document.querySelector('script.sgd-explore-data[data-kind="' + name + '"]');
+    if (!script) return null;
+    try { return JSON.parse(script.textContent); } catch (e) { return null; }
+  }
+
+  /* One control per grid axis: a <select> for named choices, else a range input over the grid's own values. */
+  function addGridControl(box, control, idx, onChange) {
+    var id = "sgd-explore-" + (++serial);
+    var row = el("div", {"class": "sgd-explore-control"}, box);
+    el("label", {"for": id}, row, control.label);
+    var start = Math.max(0, control.values.indexOf(control.value));
+    idx[control.name] = start;
+    if (control.checkbox) {  // off/on: a native checkbox, its label the control's name
+      var box2 = el("input", {type: "checkbox", id: id, "data-name": control.name}, row);
+      row.insertBefore(box2, row.firstChild);
+      box2.checked = start === 1;
+      box2.addEventListener("change", function () { idx[control.name] = box2.checked ? 1 : 0; onChange(); });
+      row.classList.add("sgd-explore-check");
+      return box2;
+    }
+    if (control.labels) {
+      var select = el("select", {id: id, "data-name": control.name}, row);
+      control.labels.forEach(function (label, i) { el("option", {value: String(i)}, select, label); });
+      select.value = String(start);
+      select.addEventListener("change", function () { idx[control.name] = Number(select.value); onChange(); });
+      return select;
+    }
+    var input = el("input", {type: "range", id: id, min: "0", max: String(control.values.length - 1), step: "1",
+                             "data-name": control.name}, row);
+    var output = el("output", {"for": id, "aria-hidden": "true"}, row);
+    input.value = String(start);
+    function show() {
+      var text = g(control.values[idx[control.name]]);
+      output.textContent = text;
+      input.setAttribute("aria-valuetext", text);
+    }
+    input.addEventListener("input", function () { idx[control.name] = Number(input.value); show(); onChange(); });
+    show();
+    return input;
+  }
+
+  function buildPrecomputed(box, name, kind) {
+    var data = readData(box, name);
+    box.textContent = "";
+    var titleId = "sgd-explore-" + (++serial);
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-labelledby", titleId);
+    el("p", {"class": "sgd-explore-heading", id: titleId}, box, kind.title);
+    if (!data) {
+      el("p", {"class": "sgd-explore-status", role: "status"}, box,
+         "이 그림의 미리 계산한 자료를 찾지 못했습니다. 노트북을 Colab 이나 JupyterLab 에서 실행해 보세요.");
+      box.setAttribute("data-ready", "true");
+      return;
+    }
+    var controls = el("div", {"class": "sgd-explore-controls"}, box);
+    var status = el("p", {"class": "sgd-explore-status", role: "status", "aria-live": "polite"}, box);
+    legend(box, kind.legend);
+    el("p", {"class": "sgd-explore-note-text"}, box,
+       kind.note || ("미리 계산한 격자(" + data.points.length + "개 설정, sgd_reference 로 float64 계산)에서 고릅니다."));
+    var figs = el("div", {"class": "sgd-explore-figures"}, box);
+    var panels = kind.panels.map(function (t) { return panel(figs, t); });
+    var idx = {};
+    function render() {
+      var at = 0;
+      data.controls.forEach(function (c) { at = at * c.values.length + idx[c.name]; });
+      var result = kind.draw(data, data.points[at], idx, panels), text = result[0];
+      status.textContent = text;
+      box.classList.toggle("sgd-explore-diverged", result[1]);
+      panels.forEach(function (p) { p.svg.setAttribute("aria-label", p.title + ". " + text); });
+    }
+    (data.page_controls || data.controls).forEach(function (c) { addGridControl(controls, c, idx, render); });
+    render();
+    box.setAttribute("data-ready", "true");
+  }
+
   function build(box) {
-    var kind = KINDS[box.getAttribute("data-kind")];
+    var name = box.getAttribute("data-kind");
+    if (PRECOMPUTED[name]) { buildPrecomputed(box, name, PRECOMPUTED[name]); return; }
+    var kind = KINDS[name];
     if (!kind) return;
     var state = kind.init(box);
     box.textContent = "";
@@ -551,7 +764,8 @@
     box.setAttribute("data-ready", "true");
   }
 
-  window.SGDExplore = {iterate: iterate, rate: rate, regime: regime, logValues: logValues, format: g};
+  window.SGDExplore = {iterate: iterate, rate: rate, regime: regime, logValues: logValues, format: g,
+                     precomputed: Object.keys(PRECOMPUTED)};
 
   function start() { Array.prototype.forEach.call(document.querySelectorAll(".sgd-explore"), build); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();

@@ -1,0 +1,69 @@
+"""The precomputed grids of the site's explorables (book/_ext/explore_data) are current: a few grid points, run fresh
+with sgd_reference, equal the committed file; and the generator's pieces behave (rounding, layout, bad kinds)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from sgd_reference import validation
+from sgd_reference.labs import explorable_data
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "book" / "_ext" / "explore_data"
+
+# A few points per kind, spread over the grid (corners and the notebook's start value); each is a few seconds' run.
+FRESH = {
+    "weight-decay": [dict(weight_decay=1e-2, momentum=0.9, mode="coupled"),
+                     dict(weight_decay=0.1, momentum=0.0, mode="decoupled")],
+    "debug-run": [dict(lr_multiplier=1.0, momentum=0.9, clip=False, warmup=False)],
+    "five-minute": [dict(lr=1e-2, momentum=0.9, steps=20, mode="random")],  # more in test_five_minute_explorable.py
+}
+
+
+def _data(kind: str) -> dict:
+    return json.loads((DATA_DIR / f"{kind}.json").read_text(encoding="utf-8"))
+
+
+def test_every_kind_has_fresh_points_to_check():
+    assert set(FRESH) == set(explorable_data.GRIDS)
+
+
+@pytest.mark.parametrize("kind", sorted(FRESH))
+def test_committed_grid_equals_a_fresh_run(kind):
+    data = _data(kind)
+    module = explorable_data.GRIDS[kind]
+    assert data["controls"] == explorable_data.rounded(module.explorable_controls()), \
+        f"{kind}: the grid's controls changed; run make explore-data"
+    for settings in FRESH[kind]:
+        fresh = explorable_data.point(kind, settings)
+        stored = data["points"][explorable_data.point_index(data, settings)]
+        assert stored == fresh, f"{kind} {settings}: the committed grid is stale; run make explore-data"
+
+
+def test_rounding_is_to_significant_digits_and_json_safe():
+    assert explorable_data.rounded(13.174999) == 13.17
+    assert explorable_data.rounded(0.000123456) == 0.0001235
+    assert explorable_data.rounded({"a": [1.0 / 3, math.inf, math.nan, None, 3, "글", True]}) == \
+        {"a": [0.3333, None, None, None, 3, "글", True]}
+    with pytest.raises(TypeError):
+        explorable_data.rounded(object())
+
+
+def test_dumps_is_compact_json_one_point_a_line():
+    data = {"kind": "k", "controls": [{"name": "a", "values": [1, 2]}], "points": [{"text": "가"}, {"text": "나"}]}
+    text = explorable_data.dumps(data)
+    assert json.loads(text) == data
+    assert text.count("\n") == 4 and "가" in text  # head, one line per point, the closing line
+
+
+def test_point_index_is_row_major_in_the_controls_order():
+    data = {"controls": [{"name": "a", "values": [1, 2, 3]}, {"name": "b", "values": ["x", "y"]}]}
+    assert [explorable_data.point_index(data, {"a": a, "b": b}) for a in (1, 2, 3) for b in "xy"] == list(range(6))
+
+
+def test_unknown_kind_is_a_korean_error():
+    with pytest.raises(validation.InvalidArgument, match="explorable 종류"):
+        explorable_data.generate("spiral")
