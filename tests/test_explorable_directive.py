@@ -142,9 +142,13 @@ def test_precomputed_kind_carries_its_grid_once_before_its_first_div(tmp_path):
     assert data == json.loads((DATA_DIR / "weight-decay.json").read_text(encoding="utf-8"))
     assert "미리 계산한" in html  # the fallback says what the figure is
     assert "sgd-explore-data" not in (out / "plain.html").read_text(encoding="utf-8")
-    for kind in PRECOMPUTED:  # every precomputed kind has its data and a drawer in the script
+    assert re.search(r'<script defer="defer" src="_static/kinds/weight-decay.js', html), "the kind's drawer is loaded"
+    assert html.index("_static/sgd-explore.js") < html.index("_static/kinds/weight-decay.js"), "after its helpers"
+    assert "kinds/five-minute.js" not in html, "only the drawers of the kinds on the page"
+    assert (out / "_static" / "kinds" / "weight-decay.js").is_file()
+    for kind in PRECOMPUTED:  # every precomputed kind has its data and a drawer file that registers it
         assert (DATA_DIR / f"{kind}.json").is_file(), kind
-        assert f'"{kind}": {{' in (STATIC / "sgd-explore.js").read_text(encoding="utf-8"), kind
+        assert f'X.register("{kind}", {{' in (STATIC / "kinds" / f"{kind}.js").read_text(encoding="utf-8"), kind
 
 
 def test_precomputed_grid_matches_its_controls():

@@ -379,6 +379,8 @@ def compose(site: Path, repo: Path = REPO) -> tuple[str, dict]:
     answers.append("</section>")
 
     links = "\n".join(f'<link rel="stylesheet" href="{html.escape(s)}">' for s in stylesheets)
+    kind_scripts = "".join(f'<script defer src="_static/kinds/{html.escape(path.name)}"></script>\n'
+                           for path in sorted((site / "_static" / "kinds").glob("*.js")))  # precomputed drawers
     document = f"""<!DOCTYPE html>
 <html lang="ko" data-content_root="./" data-theme="light" data-mode="light">
 <head>
@@ -389,7 +391,7 @@ def compose(site: Path, repo: Path = REPO) -> tuple[str, dict]:
 <script>window.MathJax = {json.dumps(MATHJAX_CONFIG)};</script>
 <script defer src="vendor/mathjax/es5/tex-mml-chtml.js"></script>
 <script defer src="_static/sgd-explore.js"></script>
-</head>
+{kind_scripts}</head>
 <body>
 <main class="bd-main"><div class="bd-content"><div class="bd-article-container">
 <section class="sgd-print-title"><h1>{html.escape(title)}</h1><p>{html.escape(author)}</p>

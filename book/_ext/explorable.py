@@ -18,7 +18,11 @@ on torch's generic CPU path; tests/site/test_explorables.py compares the two):
 
 Precomputed kinds (the neural-network labs, too slow to train in the browser): the page carries the lab's grid,
 ``explore_data/<kind>.json`` (written by ``tools/explorable_data.py`` from ``sgd_reference.labs.explorable_data``), as
-an inline JSON script before the first div of that kind, and the sliders snap to the grid's values:
+an inline JSON script before the first div of that kind, and the sliders snap to the grid's values. Each kind's
+drawer is its own small file, ``explore_static/kinds/<kind>.js`` (``SGDExplore.register(kind, {title, panels,
+legend, note, draw})``), loaded after sgd-explore.js only on pages with that kind. Adding a kind: a module in
+``sgd_reference/labs`` with ``explorable_controls/shared/point`` listed in ``explorable_data.GRIDS``, ``make
+explore-data``, the drawer file, and the div in the lab's markdown cell. Kinds so far:
 
 - ``five-minute``: two learning rates on the η grid, μ, 20 or 200 steps, random or learnable data; training loss
   and the held-out expected loss or validation accuracy, two runs at a time (lab 02).
@@ -42,7 +46,8 @@ from sphinx.util.docutils import SphinxDirective
 
 STATIC_DIR = Path(__file__).parent / "explore_static"
 DATA_DIR = Path(__file__).parent / "explore_data"
-PRECOMPUTED = ("weight-decay", "debug-run", "five-minute")
+# A precomputed kind is a grid file explore_data/<kind>.json plus a drawer explore_static/kinds/<kind>.js.
+PRECOMPUTED = tuple(sorted(path.stem for path in DATA_DIR.glob("*.json")))
 KINDS = ("lr-1d", "momentum", "nesterov") + PRECOMPUTED
 MARKER = 'class="sgd-explore"'
 FALLBACK = "(책 사이트에서는 이 자리에 브라우저에서 바로 계산해 움직이는 그림이 있습니다.)"
@@ -97,9 +102,14 @@ def data_script(kind: str) -> str:
     return f'<script type="application/json" class="sgd-explore-data" data-kind="{kind}">{text}</script>\n'
 
 
+def kinds_on_page(body: str) -> list[str]:
+    """The precomputed kinds that have a div in ``body``, in the order of PRECOMPUTED."""
+    return [kind for kind in PRECOMPUTED if f'<div class="sgd-explore" data-kind="{kind}"' in body]
+
+
 def with_data(body: str) -> str:
     """``body`` with each precomputed kind's grid inlined once, just before the first div of that kind."""
-    for kind in PRECOMPUTED:
+    for kind in kinds_on_page(body):
         found = re.search(r'<div class="sgd-explore" data-kind="' + re.escape(kind) + '"', body)
         if found and f'class="sgd-explore-data" data-kind="{kind}"' not in body:
             body = body[:found.start()] + data_script(kind) + body[found.start():]
@@ -111,6 +121,8 @@ def page_assets(app, pagename: str, templatename: str, context: dict, doctree) -
     if MARKER in body:
         app.add_css_file("sgd-explore.css")
         app.add_js_file("sgd-explore.js", loading_method="defer")
+        for kind in kinds_on_page(body):  # after sgd-explore.js: each kind file registers with it
+            app.add_js_file(f"kinds/{kind}.js", loading_method="defer")
         context["body"] = body = with_data(body)
     scripts = context.get("script_files")
     if scripts and WIDGET_VIEW not in body:

@@ -574,91 +574,12 @@
     }
   };
 
-  /* Precomputed kinds (the neural-network labs): the page carries the grid as JSON next to the div
-     (book/_ext/explorable.py inlines book/_ext/explore_data/<kind>.json, made by sgd_reference.labs.explorable_data);
-     the controls snap to the grid's values, and the text alternative is the notebook panel's own status line. */
-  var PRECOMPUTED = {
-    "five-minute": {
-      title: "두 학습률, 모멘텀, 스텝 수, 데이터 방식에 따른 학습 손실과 새 데이터에서의 값 (실습 2)",
-      panels: ["학습 손실", "새 데이터: 기대 손실 또는 검증 정확도"],
-      note: "미리 계산한 실행 128개(학습률 16개 × μ 0, 0.9 × 20·200스텝 × 두 데이터 방식, sgd_reference 로 계산: 문서 원본은 " +
-            "원문처럼 float32, 학습 가능한 과제는 float64)에서 두 학습률의 실행을 고릅니다.",
-      legend: [["sgd-explore-gd", "첫째 학습률"], ["sgd-explore-heavy", "둘째 학습률"],
-               ["sgd-explore-ink", "ln 10 (무작위 레이블의 최저 손실) 또는 찍기 10%"]],
-      /* The grid holds one run per (η, μ, steps, mode), row-major in data.controls' order; the page shows
-         data.page_controls (the panel's: η twice, then μ, steps, mode) and draws the two runs of the two η. The
-         status line is render_comparison's: "<mode>, 모멘텀 <μ>, <steps>스텝 — <first> | <second>". */
-      draw: function (data, point, idx, panels) {
-        var c = {};
-        data.controls.forEach(function (control) { c[control.name] = control; });
-        var mode = c.mode.values[idx.mode], steps = c.steps.values[idx.steps], mu = c.momentum.values[idx.momentum];
-        function run(lrIndex) {
-          var at = 0, pos = {lr: lrIndex, momentum: idx.momentum, steps: idx.steps, mode: idx.mode};
-          data.controls.forEach(function (control) { at = at * control.values.length + pos[control.name]; });
-          return data.points[at];
-        }
-        var runs = [{r: run(idx.lr_a), cls: "sgd-explore-gd"}, {r: run(idx.lr_b), cls: "sgd-explore-heavy"}];
-        var evalSteps = data.eval_steps[mode + "-" + steps], random = mode === "random";
-        function stop(r) { return r.diverged ? r.loss.length : null; }
-        var flat = {xs: [0, steps], ys: [data.ln10, data.ln10], cls: "sgd-explore-ink", dashed: true};
-        drawSeries(panels[0], runs.map(function (x) {
-          return {xs: x.r.loss.map(function (_, i) { return i + 1; }), ys: x.r.loss, cls: x.cls, divergedAt: stop(x.r)};
-        }).concat(random ? [flat] : []), {xlabel: "스텝", ylabel: "학습 손실", xmax: steps, cap: 10 * data.ln10});
-        var right = runs.map(function (x) {
-          return {xs: evalSteps, ys: x.r.right.map(function (v) { return random || v === null ? v : 100 * v; }),
-                  cls: x.cls, divergedAt: stop(x.r)};
-        });
-        if (random) {
-          drawSeries(panels[1], right.concat([flat]), {xlabel: "스텝", ylabel: "기대 교차 엔트로피", xmax: steps,
-                                                      cap: 10 * data.ln10});
-        } else {
-          drawSeries(panels[1], right.concat([{xs: [0, steps], ys: [10, 10], cls: "sgd-explore-ink", dashed: true}]),
-                     {xlabel: "스텝", ylabel: "검증 정확도 (%)", xmax: steps, ylim: [0, 100]});
-        }
-        var text = data.mode_names[mode] + ", 모멘텀 " + String(mu) + ", " + steps + "스텝 — " +
-                   runs[0].r.text + " | " + runs[1].r.text;
-        return [text, runs[0].r.diverged || runs[1].r.diverged];
-      }
-    },
-    "weight-decay": {
-      title: "가중치 감쇠 λ, 모멘텀 μ, 감쇠 방식에 따른 파라미터 크기와 학습/검증 정확도",
-      panels: ["파라미터 크기 ‖θ‖", "학습(실선) / 검증(점선) 정확도"],
-      legend: [["sgd-explore-base", "λ = 0 (감쇠 없음, 같은 μ)"], ["sgd-explore-red", "고른 λ 와 방식"]],
-      draw: function (data, point, idx, panels) {
-        var base = data.bases[idx.momentum];
-        function xs(r) { return data.steps.slice(0, r.norm.length); }
-        var opts = {xlabel: "스텝", xmax: data.steps[data.steps.length - 1]};
-        drawSeries(panels[0], [
-          {xs: xs(base), ys: base.norm, cls: "sgd-explore-base", divergedAt: base.diverged_at},
-          {xs: xs(point), ys: point.norm, cls: "sgd-explore-red", divergedAt: point.diverged_at}],
-          {xlabel: opts.xlabel, xmax: opts.xmax, ylabel: "‖θ‖"});
-        drawSeries(panels[1], [
-          {xs: xs(base), ys: base.train, cls: "sgd-explore-base"},
-          {xs: xs(base), ys: base.val, cls: "sgd-explore-base", dashed: true},
-          {xs: xs(point), ys: point.train, cls: "sgd-explore-red", divergedAt: point.diverged_at},
-          {xs: xs(point), ys: point.val, cls: "sgd-explore-red", dashed: true}],
-          {xlabel: opts.xlabel, xmax: opts.xmax, ylabel: "정확도", ylim: [0, 1.05]});
-        return [point.text, point.diverged_at !== null];
-      }
-    },
-    "debug-run": {
-      title: "학습률 배수, 모멘텀, 클리핑, 워밍업: 손실과 기울기 노름으로 고장 찾기",
-      panels: ["학습 손실 (20 위는 20에)", "전체 기울기 노름 (클리핑 전, 로그 눈금)"],
-      legend: [["sgd-explore-ink", "기준 η = 0.05, μ = 0.9"], ["sgd-explore-red", "고른 설정"]],
-      draw: function (data, point, idx, panels) {
-        var runs = [{r: data.base, cls: "sgd-explore-ink"}, {r: point, cls: "sgd-explore-red"}];
-        function series(key) {
-          return runs.map(function (x) {
-            return {xs: sampledSteps(x.r.n, data.every, x.r[key].length), ys: x.r[key], cls: x.cls,
-                    divergedAt: x.r.diverged_at};
-          });
-        }
-        drawSeries(panels[0], series("loss"), {xlabel: "스텝", ylabel: "학습 손실", xmax: data.steps, cap: 20});
-        drawSeries(panels[1], series("grad_norm"), {xlabel: "스텝", ylabel: "기울기 노름", xmax: data.steps, ylog: true});
-        return [point.text, point.diverged_at !== null];
-      }
-    }
-  };
+  /* Precomputed kinds (the neural-network labs): each lives in its own file, explore_static/kinds/<kind>.js, which
+     calls SGDExplore.register(name, {title, panels, legend, note?, draw}); explorable.py loads it after this script
+     on the pages that have that kind. The page carries the grid as JSON next to the div (explorable.py inlines
+     book/_ext/explore_data/<kind>.json, made by sgd_reference.labs.explorable_data); the controls snap to the grid's
+     values, and the text alternative is the notebook panel's own status line returned by draw(). */
+  var PRECOMPUTED = {};
 
   function readData(box, name) {
     var script = document.querySelector('script.sgd-explore-data[data-kind="' + name + '"]');
@@ -764,9 +685,14 @@
     box.setAttribute("data-ready", "true");
   }
 
-  window.SGDExplore = {iterate: iterate, rate: rate, regime: regime, logValues: logValues, format: g,
-                     precomputed: Object.keys(PRECOMPUTED)};
+  /* The API of the kind files (and of the tests, which call iterate/rate/regime in the browser). */
+  window.SGDExplore = {iterate: iterate, rate: rate, regime: regime, logValues: logValues, format: g, signed: signed,
+                     drawSeries: drawSeries, sampledSteps: sampledSteps, el: el, clear: clear, scale: scale,
+                     axes: axes, polyline: polyline, linTicks: linTicks, decadeLabel: decadeLabel,
+                     precomputed: [],
+                     register: function (name, kind) { PRECOMPUTED[name] = kind; window.SGDExplore.precomputed.push(name); }};
 
+  /* Build after every deferred script (the kind files) has run: deferred scripts run before DOMContentLoaded. */
   function start() { Array.prototype.forEach.call(document.querySelectorAll(".sgd-explore"), build); }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+  if (document.readyState === "complete") start(); else document.addEventListener("DOMContentLoaded", start);
 })();
