@@ -21,19 +21,19 @@ minibatch_grad = FunctionExercise(
     lab=LAB3,
     signature="minibatch_grad(per_sample_grads)",
     prompt=r"""
-미니배치 SGD 는 표본 $B$개의 기울기를 평균해서 씁니다: $g = \frac{1}{B}\sum_{i=1}^{B} g_i$.
+미니배치 SGD 는 샘플 $B$개의 기울기를 평균해서 씁니다: $g = \frac{1}{B}\sum_{i=1}^{B} g_i$.
 
-- `per_sample_grads`: 모양 `(B, ...)` 인 텐서. 첫 번째 차원이 표본입니다.
+- `per_sample_grads`: 모양 `(B, ...)` 인 텐서. 첫 번째 차원이 샘플입니다.
 - 반환: 모양 `(...)` 인 미니배치 기울기 (첫 차원을 평균으로 없앤 텐서). 입력은 바꾸지 마세요.
 """,
     hints=[
         "`nn.CrossEntropyLoss` 의 기본값 `reduction='mean'` 처럼, 합이 아니라 평균입니다.",
-        "평균을 낼 차원은 표본 차원, 즉 첫 번째 차원(dim=0) 하나뿐입니다.",
+        "평균을 낼 차원은 샘플 차원, 즉 첫 번째 차원(dim=0) 하나뿐입니다.",
         "`per_sample_grads.mean(dim=0)`",
     ],
     solution_code='''
 def minibatch_grad(per_sample_grads):
-    # 첫 번째 차원(표본)만 평균합니다. 나머지 차원은 파라미터의 모양 그대로 남습니다.
+    # 첫 번째 차원(샘플)만 평균합니다. 나머지 차원은 파라미터의 모양 그대로 남습니다.
     return per_sample_grads.mean(dim=0)
 ''',
     cases=_grad_cases,
@@ -42,15 +42,15 @@ def minibatch_grad(per_sample_grads):
     mistakes=[
         Mistake("평균이 아니라 합을 구했습니다. 합을 쓰면 배치 크기가 커질수록 스텝도 커져 학습률의 의미가 바뀝니다.",
                 lambda g: g.sum(dim=0)),
-        Mistake("평균을 잘못된 차원에서 냈습니다(마지막 차원). 표본 차원은 첫 번째 차원(dim=0) 입니다.",
+        Mistake("평균을 잘못된 차원에서 냈습니다(마지막 차원). 샘플 차원은 첫 번째 차원(dim=0) 입니다.",
                 lambda g: g.mean(dim=-1)),
-        Mistake("평균을 잘못된 차원에서 냈습니다(dim=1). 표본 차원은 첫 번째 차원(dim=0) 입니다.",
+        Mistake("평균을 잘못된 차원에서 냈습니다(dim=1). 샘플 차원은 첫 번째 차원(dim=0) 입니다.",
                 lambda g: g.mean(dim=1)),
-        Mistake("모든 원소의 평균(스칼라 하나)을 구했습니다. 표본 차원(dim=0)만 평균해서 파라미터 모양을 남기세요.",
+        Mistake("모든 원소의 평균(스칼라 하나)을 구했습니다. 샘플 차원(dim=0)만 평균해서 파라미터 모양을 남기세요.",
                 lambda g: g.mean()),
         Mistake("첫 번째 표본의 기울기만 썼습니다. 그것은 배치 크기 1의 SGD 입니다.",
                 lambda g: g[0]),
-        Mistake("B 가 아니라 B − 1 로 나눴습니다(표본분산의 보정과 혼동). 평균은 B 로 나눕니다.",
+        Mistake("B 가 아니라 B − 1 로 나눴습니다(분산의 불편 추정에 쓰는 보정과 혼동). 평균은 B 로 나눕니다.",
                 lambda g: g.sum(dim=0) / (g.shape[0] - 1)),
     ],
 )
@@ -171,7 +171,7 @@ noise_ratio = NumberExercise(
     title="배치 크기와 기울기 잡음",
     lab=LAB3,
     prompt=r"""
-표본 하나의 기울기 $g_i$ 들이 서로 독립이고 분산이 $\sigma^2$ 라고 합시다. 미니배치 기울기는 $B$ 개의 평균입니다.
+샘플 하나의 기울기 $g_i$ 들이 서로 독립이고 분산이 $\sigma^2$ 라고 합시다. 미니배치 기울기는 $B$ 개의 평균입니다.
 배치 크기 $B=64$ 일 때 미니배치 기울기의 **분산**은 $B=16$ 일 때의 몇 배인가요? 숫자 하나를 `answer` 에 넣으세요.
 """,
     hints=[
@@ -189,7 +189,7 @@ answer = (1 / 64) / (1 / 16)
         NumberMistake(0.5, "그것은 표준편차의 비율입니다(1/√B 법칙). 문제는 분산을 묻습니다."),
         NumberMistake(4.0, "비율이 뒤집혔습니다. 배치가 클수록 평균의 잡음은 *작아집니다*."),
         NumberMistake(2.0, "표준편차 비율을 뒤집은 값입니다. 분산은 1/B 에 비례하고, 배치가 클수록 작아집니다."),
-        NumberMistake(1.0, "분산은 배치 크기에 따라 변합니다: 평균을 내는 표본이 많을수록 작아집니다."),
+        NumberMistake(1.0, "분산은 배치 크기에 따라 변합니다: 평균을 내는 샘플이 많을수록 작아집니다."),
         NumberMistake(1 / 16, "한 번 더 제곱했습니다. 분산은 1/B 에 비례합니다(1/B² 이 아님)."),
     ],
     success="분산은 1/B, 표준편차는 1/√B 로 줄어듭니다.",

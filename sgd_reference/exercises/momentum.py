@@ -54,7 +54,7 @@ momentum_step = FunctionExercise(
 `param`, `buf` 는 제자리에서 바꿔도 되지만 `grad` 는 바꾸면 안 됩니다.
 """,
     hints=[
-        "두 단계입니다: 먼저 속도(buf)를 갱신하고, 갱신된 속도로 파라미터를 움직입니다.",
+        "두 단계입니다: 먼저 속도(buf)를 업데이트하고, 업데이트된 속도로 파라미터를 움직입니다.",
         "`buf is None` 인 첫 스텝은 `new_buf = grad` (복사본) 입니다. 학습률은 속도에 넣지 않고 파라미터를 움직일 때 곱합니다.",
         "`new_buf = grad.clone() if buf is None else momentum * buf + (1 - dampening) * grad`, "
         "`new_param = param - lr * new_buf`",
@@ -143,12 +143,12 @@ def _effective_cases() -> list[Case]:
 
 effective_step = FunctionExercise(
     id="effective_step",
-    title="모멘텀의 유효 학습률",
+    title="모멘텀의 유효 보폭",
     lab=LAB4,
     signature="effective_step(lr, momentum)",
     prompt=r"""
 기울기 $g$ 가 계속 같으면 속도 $v \leftarrow \mu v + g$ 는 어떤 값에 수렴하고, 파라미터는 매 스텝 $\eta v$ 만큼
-움직입니다. 이때 한 스텝의 이동이 $\eta_{\text{eff}}\, g$ 라고 할 때 **유효 학습률** $\eta_{\text{eff}}$ 를
+움직입니다. 이때 한 스텝의 이동이 $\eta_{\text{eff}}\, g$ 라고 할 때 **유효 보폭**(effective step size) $\eta_{\text{eff}}$ 를
 float 로 반환하세요.
 """,
     hints=[

@@ -30,7 +30,7 @@ weight_decay_step = FunctionExercise(
 새 파라미터 텐서를 반환하세요. `grad` 는 바꾸면 안 됩니다.
 """,
     hints=[
-        r"L2 정규화 $\frac{\lambda}{2}\|\theta\|^2$ 의 기울기는 $\lambda\theta$ 입니다. 그것을 손실의 기울기에 더합니다.",
+        r"L2 규제 $\frac{\lambda}{2}\|\theta\|^2$ 의 기울기는 $\lambda\theta$ 입니다. 그것을 손실의 기울기에 더합니다.",
         r"기울기에 $\lambda\theta$ 를 더한 뒤, 보통의 SGD 스텝처럼 학습률을 곱해 뺍니다.",
         "`return param - lr * (grad + weight_decay * param)`",
     ],
@@ -55,7 +55,7 @@ def weight_decay_step(param, grad, lr, weight_decay):
                 lambda p, g, lr, wd: p + lr * (g + wd * p)),
         Mistake("감쇠를 파라미터가 아니라 기울기에 비례하게 했습니다(λg). L2 항의 기울기는 λθ 입니다.",
                 lambda p, g, lr, wd: p - lr * (g + wd * g)),
-        Mistake("λθ 대신 λθ² 을 썼습니다. L2 정규화 (λ/2)‖θ‖² 의 기울기는 λθ 입니다.",
+        Mistake("λθ 대신 λθ² 을 썼습니다. L2 규제 (λ/2)‖θ‖² 의 기울기는 λθ 입니다.",
                 lambda p, g, lr, wd: p - lr * (g + wd * p * p)),
     ],
 )
@@ -198,7 +198,7 @@ decoupled_decay_step = FunctionExercise(
     prompt=r"""
 분리된(decoupled) 가중치 감쇠를 쓰는 모멘텀 SGD(SGDW)의 한 스텝을 구현하세요.
 
-1. 속도는 **감쇠 없이** 원래 기울기로만 갱신합니다 (PyTorch 관례): `buf` 가 `None` 이면 $v \leftarrow g$, 아니면 $v \leftarrow \mu v + g$
+1. 속도는 **감쇠 없이** 원래 기울기로만 업데이트합니다 (PyTorch 관례): `buf` 가 `None` 이면 $v \leftarrow g$, 아니면 $v \leftarrow \mu v + g$
 2. 파라미터: $\theta \leftarrow \theta - \eta v - \eta\lambda\theta$ (감쇠 항의 $\theta$ 는 스텝 **전**의 값)
 
 `(new_param, new_buf)` 튜플을 반환하세요. `grad` 는 바꾸면 안 됩니다.
@@ -211,7 +211,7 @@ decoupled_decay_step = FunctionExercise(
     ],
     solution_code='''
 def decoupled_decay_step(param, grad, buf, lr, momentum, weight_decay):
-    # 1) 속도는 원래 기울기로만 갱신합니다: 감쇠가 모멘텀에 섞이지 않는 것이 "분리"의 뜻입니다.
+    # 1) 속도는 원래 기울기로만 업데이트합니다: 감쇠가 모멘텀에 섞이지 않는 것이 "분리"의 뜻입니다.
     new_buf = grad.clone() if buf is None else momentum * buf + grad
     # 2) 감쇠는 스텝 전의 param 으로, 파라미터에 직접 적용합니다.
     new_param = param - lr * new_buf - lr * weight_decay * param

@@ -372,12 +372,12 @@ def small_cnn(seed: int = 0) -> nn.Sequential:
 
 
 def param_group_table(model: nn.Module, weight_decay: float = 1e-4) -> str:
-    """Per group (decay / no decay): λ, tensor count, scalar count and names, from the core's param-group helpers."""
+    """Per group (decay / no decay): λ, tensor count, parameter (scalar) count and names, from the core's param-group helpers."""
     rows = describe_param_groups(decay_param_groups(model, weight_decay))
     names = split_decay_param_names(model)
     labels = ("감쇠 받음", "감쇠 제외")
     total = sum(row["parameters"] for row in rows)
-    lines = [f"{'그룹':<6} | {'λ':>6} | {'텐서 수':>4} | {'스칼라 수':>8} | {'비율':>6} | 이름"]
+    lines = [f"{'그룹':<6} | {'λ':>6} | {'텐서 수':>4} | {'파라미터 수':>8} | {'비율':>6} | 이름"]
     for row, label, group_names in zip(rows, labels, names):
         share = row["parameters"] / total if total else 0.0
         lines.append(f"{label:<5} | {row['weight_decay']:>6g} | {row['tensors']:>7} | {row['parameters']:>12,} | "
