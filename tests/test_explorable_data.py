@@ -18,7 +18,8 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "book" / "_ext" / "explore_data
 FRESH = {
     "weight-decay": [dict(weight_decay=1e-2, momentum=0.9, mode="coupled"),
                      dict(weight_decay=0.1, momentum=0.0, mode="decoupled")],
-    "debug-run": [dict(lr_multiplier=1.0, momentum=0.9, clip=False, warmup=False)],
+    "debug-run": [dict(lr_multiplier=1.0, momentum=0.9, clip=False, warmup=False),
+                  dict(lr_multiplier=100.0, momentum=0.99, clip=True, warmup=True)],  # diverges even clipped
     "five-minute": [dict(lr=1e-2, momentum=0.9, steps=20, mode="random")],  # more in test_five_minute_explorable.py
 }
 

@@ -126,3 +126,27 @@ def test_bad_settings_are_rejected_in_korean():
         f.run(RunConfig(momentum=1.5))
     with pytest.raises(ValueError, match="학습률 배수"):
         f.render_debug_run(lr_multiplier=0.0)
+
+
+# --- the site's explorable (book/_ext/explore_data/debug-run.json) ---------------------------------------------------
+
+def test_explorable_grid_holds_the_panels_start_and_the_settings_the_lab_asks_for():
+    values = {c["name"]: c["values"] for c in f.explorable_controls()}
+    starts = {c["name"]: c["value"] for c in f.explorable_controls()}
+    assert starts == {"lr_multiplier": 1.0, "momentum": f.MOMENTUM, "clip": False, "warmup": False}
+    assert all(starts[name] in values[name] for name in values)
+    for multiplier in (0.01, 0.1, 1.0, 10.0, 100.0):  # "해 볼 것" 1-4 in the lab
+        assert any(abs(v - multiplier) < 1e-12 * multiplier for v in values["lr_multiplier"]), multiplier
+    assert 0.99 in values["momentum"] and values["clip"] == values["warmup"] == [False, True]
+
+
+def test_explorable_point_is_the_panels_run_sampled_and_its_status_line():
+    config = RunConfig(lr=f.BASE_LR * 100.0, momentum=0.9)
+    point, log = f.explorable_point(100.0, 0.9, False, False), f.run(config)
+    assert point["text"] == f.debug_run_text(config) and "발산" in point["text"]
+    assert point["diverged_at"] == log.diverged_at is not None and point["n"] == len(log.losses)
+    kept = list(range(0, len(log.losses), f.EXPLORABLE_EVERY))
+    kept += [] if kept[-1] == len(log.losses) - 1 else [len(log.losses) - 1]
+    assert point["loss"] == [log.losses[i] for i in kept] and point["grad_norm"] == [log.grad_norms[i] for i in kept]
+    base = f.explorable_shared()["base"]
+    assert base["n"] == f.STEPS and base["diverged_at"] is None and len(base["loss"]) == f.STEPS // f.EXPLORABLE_EVERY + 1
