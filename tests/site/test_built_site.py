@@ -175,3 +175,23 @@ def test_screenshot_of_a_chapter(visit):
     out = Path("/tmp/site_chapter.png")
     v.page.screenshot(path=str(out), full_page=False)
     assert out.stat().st_size > 10_000
+
+
+ICONS = """() => Array.from(document.querySelectorAll('i.fa-solid, i.fas, i.fab')).filter(i => i.offsetParent)
+    .map(i => { const b = getComputedStyle(i, '::before');
+                return [i.className, b.fontFamily, b.content, i.getBoundingClientRect().width]; })"""
+
+
+def test_icons_are_drawn_by_the_webfont_without_the_1_5_mb_icon_script(site_dir, visit):
+    """book/_templates/static/webpack-macros.html leaves out the theme's fontawesome.js; its icons still show."""
+    v = visit(CONTENT_PAGES[0])
+    v.page.evaluate("document.fonts.ready")
+    loaded = v.page.evaluate("performance.getEntriesByType('resource').map(e => e.name).join(' ')")
+    assert "fontawesome.js" not in loaded
+    icons = v.page.evaluate(ICONS)
+    assert len(icons) >= 3, icons  # search, theme switch, sidebar toggles, ...
+    for name, family, content, width in icons:
+        assert "Font Awesome" in family and content not in ("none", "normal", '""') and width > 0, (name, family, content)
+    assert v.page.evaluate("document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
+    assert v.console_errors == [] and v.failed == []
+
