@@ -163,10 +163,12 @@ def _full_loss(model: nn.Module, x: Tensor, y: Tensor) -> float:
 
 @dataclass
 class Run:
-    """What one training run returns: flat parameters and (if ``eval_every``) (samples seen, whole-data loss) pairs."""
+    """What one training run returns: flat parameters and (if ``eval_every``) (samples seen, whole-data loss) pairs
+    with the flat parameters at those same points (``snapshots``: how two runs drift apart step by step)."""
 
     params: Tensor
     curve: list[tuple[int, float]] = field(default_factory=list)
+    snapshots: list[Tensor] = field(default_factory=list)
 
 
 def _train(config: Config, model: nn.Module, grad_of_step) -> Run:
@@ -175,6 +177,7 @@ def _train(config: Config, model: nn.Module, grad_of_step) -> Run:
     run = Run(params=torch.empty(0))
     if config.eval_every:
         run.curve.append((0, _full_loss(model, x, y)))
+        run.snapshots.append(_flat(model))
     for step in range(config.steps):
         rows = batch_rows(config, step)
         optimizer.zero_grad(set_to_none=True)
@@ -182,6 +185,7 @@ def _train(config: Config, model: nn.Module, grad_of_step) -> Run:
         optimizer.step()
         if config.eval_every and ((step + 1) % config.eval_every == 0 or step + 1 == config.steps):
             run.curve.append(((step + 1) * config.global_batch, _full_loss(model, x, y)))
+            run.snapshots.append(_flat(model))
     run.params = _flat(model)
     return run
 
@@ -303,7 +307,8 @@ def _worker(rank: int, world: int, config: Config, out_dir: str, fail_rank: int 
     dist.init_process_group("gloo", store=store, rank=rank, world_size=world, timeout=timedelta(seconds=30))
     try:
         run = train_rank(config, rank, world, fail_at_step=min(2, config.steps - 1) if rank == fail_rank else None)
-        torch.save({"params": run.params, "curve": run.curve}, os.path.join(out_dir, f"rank{rank}.pt"))
+        torch.save({"params": run.params, "curve": run.curve, "snapshots": run.snapshots},
+                   os.path.join(out_dir, f"rank{rank}.pt"))
         dist.barrier()
     finally:
         dist.destroy_process_group()
@@ -406,7 +411,7 @@ def _kill_and_reap(processes) -> None:
 
 def _load(out_dir: str, rank: int) -> Run:
     saved = torch.load(os.path.join(out_dir, f"rank{rank}.pt"), weights_only=True)
-    return Run(params=saved["params"], curve=[tuple(point) for point in saved["curve"]])
+    return Run(params=saved["params"], curve=[tuple(point) for point in saved["curve"]], snapshots=saved["snapshots"])
 
 
 def run_data_parallel(workers: int = 2, steps: int = 20, dtype="float64", *, global_batch: int = 32,

@@ -8,6 +8,9 @@ drawn in the figure only.
 
 from __future__ import annotations
 
+import functools
+import math
+
 import torch
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -139,17 +142,25 @@ def linear_scaling_runs(workers=(1, 2, 4), per_worker_batch: int = PER_WORKER_BA
         if SCALING_SAMPLES % global_batch:
             raise validation.InvalidArgument(f"데이터 {SCALING_SAMPLES}개가 전역 배치 {global_batch}로 "
                                              f"나누어떨어져야 합니다 (작업자 {w}개 × {per_worker_batch}).")
-        steps_per_epoch = SCALING_SAMPLES // global_batch
         scaled_lr = batch_scaling.scale_lr_linear(base_lr, per_worker_batch, global_batch)
         for scaled, lr in ((False, base_lr), (True, scaled_lr)):
             if w == 1 and scaled:
                 continue  # one worker: the two are the same run
-            config = distributed.Config(steps=epochs * steps_per_epoch, global_batch=global_batch, lr=lr,
-                                        num_samples=SCALING_SAMPLES, eval_every=steps_per_epoch)
+            config = scaling_config(w, lr, per_worker_batch=per_worker_batch, epochs=epochs)
             curve = distributed.launch(config, w)[0].curve
             runs.append({"workers": w, "scaled": scaled, "lr": lr, "global_batch": global_batch,
                          "steps": config.steps, "losses": [loss for _, loss in curve]})
     return runs
+
+
+def scaling_config(workers: int, lr: float, *, per_worker_batch: int = PER_WORKER_BATCH, epochs: int = SCALING_EPOCHS,
+                   evals_per_epoch: int = 1, dtype="float64") -> distributed.Config:
+    """One run of the scaling experiment: ``epochs`` passes over the same data at a global batch of W × b, the
+    whole-data loss ``evals_per_epoch`` times an epoch (at the same numbers of samples seen in every run)."""
+    global_batch = workers * per_worker_batch
+    steps_per_epoch = SCALING_SAMPLES // global_batch
+    return distributed.Config(steps=epochs * steps_per_epoch, global_batch=global_batch, lr=lr, dtype=dtype,
+                              num_samples=SCALING_SAMPLES, eval_every=max(1, steps_per_epoch // evals_per_epoch))
 
 
 def scaling_label(run: dict) -> str:
@@ -186,3 +197,109 @@ def scaling_table(runs: list[dict]) -> str:
     for run in runs:
         lines.append(f"{scaling_label(run):<26} {run['steps']:>4}  " + " ".join(f"{v:.3f}" for v in run["losses"]))
     return "\n".join(lines)
+
+
+# --- the site's explorable figure (precomputed by sgd_reference.labs.explorable_data) ---------------------------------
+# Every grid point is the lab's own run: real DDP ranks forked by distributed.launch (one rank for W = 1), against
+# one process on the same global batch (distributed.train_single), in float64 and in float32.
+
+EXPLORABLE_WORKERS = (1, 2, 4, 8)
+EXPLORABLE_BASE_LRS = (0.01, 0.02, 0.05, 0.1)
+LR_RULES = ("fixed", "sqrt", "linear")
+LR_RULE_NAMES = {"fixed": "그대로 (η)", "sqrt": "제곱근 규칙 (η×√W)", "linear": "선형 규칙 (η×W)"}
+LR_RULE_TEXT = {"fixed": "학습률 그대로", "sqrt": "제곱근 규칙 η×√W", "linear": "선형 규칙 η×W"}
+EXPLORABLE_EVALS_PER_EPOCH = 8
+#: A run whose whole-data loss passes this (the start is 1.19) has blown up: the panel says 발산.
+DIVERGED_LOSS = 10.0
+
+
+def lr_for_workers(base_lr: float, workers: int, rule: str, per_worker_batch: int = PER_WORKER_BATCH) -> float:
+    """The lr for W workers from the one-worker lr: unchanged, ×√W (keeps the gradient noise's std), or ×W (linear)."""
+    rule = validation.choice(rule, LR_RULES, "학습률 규칙")
+    workers = validation.integer(workers, "작업자 수", minimum=1, maximum=distributed.MAX_WORKERS)
+    if rule == "linear":
+        return batch_scaling.scale_lr_linear(base_lr, per_worker_batch, workers * per_worker_batch)
+    base_lr = validation.positive(base_lr, "학습률")
+    return base_lr * math.sqrt(workers) if rule == "sqrt" else base_lr
+
+
+def explorable_controls() -> list[dict]:
+    return [
+        {"name": "workers", "label": f"작업자 수 W (작업자당 배치 {PER_WORKER_BATCH})",
+         "values": list(EXPLORABLE_WORKERS), "value": 4},
+        {"name": "rule", "label": "작업자 수에 따른 학습률 규칙", "values": list(LR_RULES),
+         "labels": [LR_RULE_NAMES[r] for r in LR_RULES], "value": "linear"},
+        {"name": "base_lr", "label": "작업자 1개의 학습률 η", "values": list(EXPLORABLE_BASE_LRS), "value": BASE_LR},
+    ]
+
+
+def _diverged_at(curve: list[tuple[int, float]]) -> int | None:
+    """Samples seen when the whole-data loss first passes DIVERGED_LOSS (or stops being finite), else None."""
+    for samples, loss in curve:
+        if not math.isfinite(loss) or loss > DIVERGED_LOSS:
+            return samples
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def _one_worker(base_lr: float) -> tuple[tuple[int, float], ...]:
+    """The one-worker run's (samples seen, whole-data loss) curve, what every W is compared with (once per lr)."""
+    config = scaling_config(1, base_lr, evals_per_epoch=EXPLORABLE_EVALS_PER_EPOCH)
+    return tuple(distributed.launch(config, 1)[0].curve)
+
+
+def _baseline(base_lr: float) -> dict:
+    curve = _one_worker(base_lr)
+    return {"loss": [loss for _, loss in curve], "diverged_at": _diverged_at(curve)}
+
+
+def explorable_shared() -> dict:
+    """The samples seen at each recorded point, the one-worker run at each base lr, and the stated tolerances."""
+    return {"samples": [s for s, _ in _one_worker(BASE_LR)], "data_size": SCALING_SAMPLES, "epochs": SCALING_EPOCHS,
+            "baselines": [_baseline(lr) for lr in EXPLORABLE_BASE_LRS], "diverged_loss": DIVERGED_LOSS,
+            "tolerance": {str(k).removeprefix("torch."): v for k, v in distributed.TOLERANCE.items()}}
+
+
+def data_parallel_run(workers: int, rule: str, base_lr: float) -> dict:
+    """DDP with ``workers`` ranks at the rule's lr, in float64 and float32: the float64 whole-data loss curve and,
+    per dtype, the largest parameter difference against one process on the same global batch at each recorded point."""
+    lr = lr_for_workers(base_lr, workers, rule)
+    result = {"workers": workers, "lr": lr}
+    for dtype in ("float64", "float32"):
+        config = scaling_config(workers, lr, evals_per_epoch=EXPLORABLE_EVALS_PER_EPOCH, dtype=dtype)
+        ddp = distributed.launch(config, workers)[0]
+        single = distributed.train_single(config)
+        result[f"diff_{dtype}"] = [distributed.max_difference(a, b) for a, b in zip(ddp.snapshots, single.snapshots)]
+        if dtype == "float64":
+            result.update(steps=config.steps, global_batch=config.global_batch, loss=[v for _, v in ddp.curve],
+                          diverged_at=_diverged_at(ddp.curve))
+    return result
+
+
+def data_parallel_text(run: dict, rule: str, baseline: dict) -> str:
+    """The figure's status line: the run, its last loss (or 발산) against one worker, and the two largest differences."""
+    w = run["workers"]
+    head = (f"작업자 {w}개 × 배치 {PER_WORKER_BATCH} = 전역 배치 {run['global_batch']}, η = {run['lr']:.3g} "
+            f"({LR_RULE_TEXT[rule]}), {run['steps']}스텝: ")
+    if run["diverged_at"] is not None:
+        head += f"발산 (샘플 {run['diverged_at']}개를 본 뒤 전체 데이터 손실이 {DIVERGED_LOSS:g}를 넘음)."
+    else:
+        base = ("발산" if baseline["diverged_at"] is not None else f"{baseline['loss'][-1]:.3f}")
+        head += f"{SCALING_EPOCHS}에폭 뒤 전체 데이터 손실 {run['loss'][-1]:.3f} (작업자 1개: {base})."
+    if run["diverged_at"] is not None:
+        return head + " 발산한 뒤의 파라미터 차이는 뜻이 없습니다."
+    if all(d == 0 for dtype in ("float64", "float32") for d in run[f"diff_{dtype}"]):
+        return head + " 한 프로세스와 파라미터가 비트 단위로 같습니다 (차이 0)."
+    parts = []
+    for dtype in ("float64", "float32"):
+        worst = max(run[f"diff_{dtype}"])
+        tolerance = distributed.TOLERANCE[distributed.DTYPES[dtype]]
+        parts.append(f"{dtype} {worst:.1e}" + ("" if worst <= tolerance else f" (20스텝 허용 오차 {tolerance:g} 넘음)"))
+    return head + " 한 프로세스와의 가장 큰 파라미터 차이: " + ", ".join(parts) + "."
+
+
+def explorable_point(workers: int, rule: str, base_lr: float) -> dict:
+    """One grid point: the loss curve, the two difference curves and the status line."""
+    run = data_parallel_run(workers, rule, base_lr)
+    return {"loss": run["loss"], "diverged_at": run["diverged_at"], "diff_float64": run["diff_float64"],
+            "diff_float32": run["diff_float32"], "text": data_parallel_text(run, rule, _baseline(base_lr))}
