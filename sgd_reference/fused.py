@@ -18,10 +18,16 @@ Numerical relation to ``torch.optim.SGD`` (tested in tests/test_fused.py):
 
 ``torch.compile`` needs a C++ compiler at run time. Without one the first step warns once (in Korean)
 and every step runs the readable eager step, bit for bit; nothing has changed when the compile fails.
+
+Inductor's on-disk cache does not key its generated C++ on ``ATEN_CPU_CAPABILITY`` (torch 2.13), yet that
+variable decides whether the C++ may use vector types: a step cached under ``avx2`` fails to compile
+under ``default`` (``make test`` runs the labs on both). The compile is tagged with the capability, so
+each path compiles and caches its own code.
 """
 
 from __future__ import annotations
 
+import os
 import types
 import warnings
 from typing import Any
@@ -70,6 +76,11 @@ def _compiled_for(key: tuple) -> Any:
     return _COMPILED[key]
 
 
+def _cache_tag() -> str:
+    """The compile's on-disk cache key: the user's own tag plus the CPU kernel path (see the module docstring)."""
+    return f"{torch.compiler.config.cache_key_tag}|ATEN_CPU_CAPABILITY={os.environ.get('ATEN_CPU_CAPABILITY', '')}"
+
+
 def _fused_sgd_step(thetas: list[Tensor], grads: list[Tensor], velocities: list[Tensor], *,
                    lr: float | Tensor, momentum: float, dampening: float, weight_decay: float | Tensor,
                    nesterov: bool, maximize: bool) -> bool:
@@ -82,7 +93,8 @@ def _fused_sgd_step(thetas: list[Tensor], grads: list[Tensor], velocities: list[
     step = _compiled_for((tuple(flags.values()), layout))
     scalars = [torch.tensor(float(x), dtype=torch.float64) for x in (lr, momentum, 1.0 - dampening, weight_decay)]
     try:
-        step(thetas, grads, velocities, *scalars, **flags)
+        with torch.compiler.config.patch(cache_key_tag=_cache_tag()):
+            step(thetas, grads, velocities, *scalars, **flags)
     except Exception as error:  # no compiler, unsupported platform: Inductor fails before touching data
         text = str(error).strip()
         _FAILED.append(f"{type(error).__name__}: {text.splitlines()[0] if text else ''}"[:300])

@@ -7,6 +7,7 @@ Compiling costs seconds per (flags, layout), so the hypothesis test keeps one sm
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -192,6 +193,39 @@ def test_without_a_cxx_compiler_a_real_run_falls_back_with_the_korean_warning(tm
         ref[0].grad = torch.full((7,), 0.5)
         opt.step()
     assert float(theta) == ref[0][0].item()
+
+
+def _has_avx2() -> bool:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            return any(line.startswith("flags") and " avx2" in line for line in info)
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _has_avx2(), reason="needs a CPU with AVX2 to fill the cache on another kernel path")
+def test_a_step_cached_on_avx2_still_compiles_on_the_default_path(tmp_path):
+    # make test runs the labs on this CPU's kernels, then on ATEN_CPU_CAPABILITY=default with the same Inductor
+    # cache: untagged, the second run found the first one's vectorised C++ and fell back with the g++ warning.
+    script = textwrap.dedent("""
+        import warnings, torch, sgd_reference as sr
+        ps = [torch.ones(s, requires_grad=True) for s in [(33, 7), (1003,)]]
+        opt = sr.SGD(ps, lr=0.1, momentum=0.9, weight_decay=1e-4, fused=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for _ in range(3):
+                for p in ps:
+                    p.grad = torch.full_like(p, 0.5)
+                opt.step()
+        print(sum("g++" in str(w.message) for w in caught))
+    """)
+    for capability in ("avx2", "default"):
+        env = dict(os.environ, ATEN_CPU_CAPABILITY=capability, TORCHINDUCTOR_CACHE_DIR=str(tmp_path / "cache"),
+                   OMP_NUM_THREADS="1")
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300,
+                              cwd=str(tmp_path))
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout.split() == ["0"], f"{capability}: {done.stderr[-2000:]}"
 
 
 def test_fused_state_dict_moves_to_torch_and_back():
