@@ -29,21 +29,13 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sgd_reference as sr  # noqa: E402
+from sgd_reference.labs import step_cost  # noqa: E402
 
-# ResNet-18 (torchvision layout): conv1, bn1, 4 stages × 2 BasicBlocks, downsample in stages 2–4, fc.
-_RESNET18_SHAPES: list[tuple[int, ...]] = [(64, 3, 7, 7), (64,), (64,)]
-for _cin, _cout, _down in [(64, 64, False), (64, 128, True), (128, 256, True), (256, 512, True)]:
-    for _block in range(2):
-        _in = _cin if _block == 0 else _cout
-        _RESNET18_SHAPES += [(_cout, _in, 3, 3), (_cout,), (_cout,), (_cout, _cout, 3, 3), (_cout,), (_cout,)]
-        if _block == 0 and _down:
-            _RESNET18_SHAPES += [(_cout, _cin, 1, 1), (_cout,), (_cout,)]
-_RESNET18_SHAPES += [(1000, 512), (1000,)]
-RESNET18_SHAPES = _RESNET18_SHAPES
+RESNET18_SHAPES = list(step_cost.RESNET18_SHAPES)  # 62 tensors, 11.7M parameters (lab 11 uses the same)
 SMALL_SHAPES = [(32, 32)] * 100 + [(256,)] * 100  # 200 small tensors
 
 HYPER = {"lr": 0.1, "momentum": 0.9, "weight_decay": 1e-4}  # the document's defaults
-BYTES_PER_PARAM = 20  # read θ, g, v; write v, θ (float32)
+BYTES_PER_PARAM = step_cost.BOUND_BYTES  # 20: read θ, g, v; write v, θ (float32)
 
 
 def make_optimizers() -> dict[str, callable]:
@@ -113,7 +105,7 @@ def report(title: str, result: dict) -> float:
     return result["median_ms"]["sgd_reference.SGD (기본)"] / base
 
 
-FUSED_TARGET = 1.3  # sgd_reference.SGD(fused=True) on ResNet-18 shapes: at most this × the bandwidth bound
+FUSED_TARGET = step_cost.FUSED_TARGET  # sgd_reference.SGD(fused=True) on ResNet-18 shapes: at most 1.3 × the bound
 
 
 def main() -> int:

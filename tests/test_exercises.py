@@ -30,6 +30,7 @@ PLAN_IDS = {  # ids the labs use, by lab, as the book's plan lists them
     "08_schedule_recipe.ipynb": {"warmup_cosine_lr", "recipe_lr"},
     "09_debugging.ipynb": {"clip_grad_norm", "diagnose_run"},
     "10_data_parallel.ipynb": {"shard_loss_scale", "ddp_effective_batch"},
+    "11_step_cost.ipynb": {"step_bytes_per_param"},
 }
 
 

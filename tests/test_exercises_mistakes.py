@@ -206,6 +206,15 @@ MISTAKES = {
         (lambda n, w, b: (n * w) // b, "정수 나눗셈"),
         (lambda n, w, b: n * 1.0, "빠뜨리고"),
     ],
+    "step_bytes_per_param": [  # a learner's tables: reads only, state not written, θ read twice, per op, bits
+        (lambda c, b: {"sgd": 2, "sgd_momentum": 3, "sgd_momentum_wd": 3, "adam": 4}[c] * b, "읽는 바이트만"),
+        (lambda c, b: {"sgd": 3, "sgd_momentum": 4, "sgd_momentum_wd": 4, "adam": 5}[c] * b, "상태(v 또는 m, s)는"),
+        (lambda c, b: {"sgd": 3, "sgd_momentum": 5, "sgd_momentum_wd": 6, "adam": 7}[c] * b, "한 번 더 읽었"),
+        (lambda c, b: {"sgd": 12, "sgd_momentum": 32, "sgd_momentum_wd": 44, "adam": 72}[c] // 4 * b, "연산마다"),
+        (lambda c, b: {"sgd": 3, "sgd_momentum": 5, "sgd_momentum_wd": 5, "adam": 7}[c] * 8 * b, "비트"),
+        (lambda c, b: {"sgd": 12, "sgd_momentum": 20, "sgd_momentum_wd": 20, "adam": 28}[c], "늘 4바이트"),
+        (lambda c, b: {"sgd": 3, "sgd_momentum": 5, "sgd_momentum_wd": 5, "adam": 5}[c] * b, "하나(m)만"),
+    ],
     "effective_step": [
         (lambda lr, mu: lr * (1 - mu), "곱했습니다"),
         (lambda lr, mu: lr / (1 + mu), "(1 + μ) 로 나눴"),
@@ -268,6 +277,10 @@ CORRECT_VARIANTS = {
                   lambda gs: math.sqrt(sum(float((g * g).sum()) for g in gs)),
                   lambda gs: torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in gs]))],
     "shard_loss_scale": [lambda n, w, b: n / (b / w), lambda n, w, b: float(n) * float(w) / float(b)],
+    "step_bytes_per_param": [
+        lambda c, b: b * (len({"sgd": "θg", "adam": "θgms"}.get(c, "θgv")) + len({"sgd": "θ", "adam": "msθ"}.get(c, "vθ"))),
+        lambda c, b: {"sgd": 12, "sgd_momentum": 20, "sgd_momentum_wd": 20, "adam": 28}[c] * b // 4,
+    ],
     "effective_step": [lambda lr, mu: lr * (1 / (1 - mu)), lambda lr, mu: lr * sum(mu ** k for k in range(20000))],
 }
 

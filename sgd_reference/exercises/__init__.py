@@ -15,14 +15,14 @@ from __future__ import annotations
 import difflib
 
 from . import basic_sgd, debugging, feedback, minibatch, momentum, nesterov, optimizer_memory, schedules, weight_decay
-from . import data_parallel
+from . import data_parallel, step_cost
 from .. import validation
 from .core import CheckResult, Exercise, FunctionExercise, NumberExercise
 
 _MODULES = (basic_sgd, minibatch, momentum, nesterov, weight_decay, optimizer_memory, schedules, debugging,
-            data_parallel)
+            data_parallel, step_cost)
 _REGISTRY: dict[str, Exercise] = {ex.id: ex for module in _MODULES for ex in module.EXERCISES}
-# Lab order (01 → 10), then the order each module lists its exercises.
+# Lab order (01 → 11), then the order each module lists its exercises.
 _ORDER = sorted(_REGISTRY, key=lambda i: (_REGISTRY[i].lab, list(_REGISTRY).index(i)))
 
 
