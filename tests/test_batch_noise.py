@@ -99,3 +99,43 @@ def test_bad_batch_sizes_are_rejected_in_korean():
         bn.measure_gradient_noise(batch_sizes=(0,))
     with pytest.raises(TypeError, match="정수"):
         bn.train_epochs(1.5, 0.1)
+
+
+# --- the site's explorable (book/_ext/explore_data/minibatch-noise.json) ---------------------------------------------
+
+def test_explorable_grid_holds_the_panels_start_and_the_settings_the_lab_asks_for():
+    values = {c["name"]: c["values"] for c in bn.explorable_controls()}
+    assert values["batch_size"] == [8, 16, 32, 64, 128, 256, 512]  # the panel's dropdown
+    assert {c["name"]: c["value"] for c in bn.explorable_controls()} == {"batch_size": 64, "lr_multiplier": 2.0}
+    for multiplier in (0.25, 1.0, 2.0, 4.0, 16.0, 64.0):  # "해 볼 것" 1-4 in the lab
+        assert multiplier in values["lr_multiplier"]
+
+
+def test_explorable_point_is_the_panels_run_and_its_status_line():
+    point = bn.explorable_point(512, 16.0)
+    fig, text = bn.render_batch_choice(512, 16.0)  # what the panel shows
+    assert point["text"] == text and "B=512, η=0.32" in text and "스텝 16번" in text
+    log = bn.batch_choice_runs(512, 16.0)[1]["log"]
+    assert point["val"] == log.val_losses and point["train"] == log.losses and point["every"] == 1
+    assert point["steps_per_epoch"] == 4 and point["diverged_at"] is None
+    small = bn.explorable_point(8, 0.25)  # 1024 steps: the page gets every 16th
+    assert small["every"] == 16 and len(small["train"]) == bn.EXPLORABLE_TRAIN_POINTS
+
+
+def test_explorable_marks_where_a_run_fails_in_epochs_and_says_divergence():
+    point = bn.explorable_point(64, 64.0)  # the lab: "배수를 64 까지 올리면 요약 줄에 '발산'"
+    assert "발산" in point["text"] and point["diverged_at"] is not None and 0 < point["diverged_at"] <= bn.EPOCHS
+    assert bn.failed(bn.batch_choice_runs(64, 64.0)[1]["log"])
+    assert not bn.failed(bn.batch_choice_runs(64, 2.0)[1]["log"])
+
+
+def test_explorable_noise_is_section_1s_measurement_as_a_standard_deviation():
+    shared, noise = bn.explorable_shared(), bn.measure_gradient_noise()
+    std = shared["noise"]["std"]
+    assert std == [math.sqrt(v) for v in noise["measured"]]
+    assert bn.loglog_slope(noise["batch_sizes"], std) == pytest.approx(-0.5, abs=0.02)  # std goes as 1/√B
+    fine = shared["noise"]["fine"]
+    assert fine[0] == 1 and fine[-1] == max(noise["batch_sizes"])
+    for b, s in zip(fine, shared["noise"]["std_theory"]):
+        assert s == pytest.approx(math.sqrt(bn.noise_theory(noise["sigma2"], b, noise["num_samples"])), rel=1e-12)
+    assert shared["base"]["val"] == bn.batch_choice_runs(bn.BASE_BATCH, 1.0)[0]["log"].val_losses

@@ -68,6 +68,9 @@ NOT_TESTED = {
                                                               "line, tested through render_weight_decay)",
     "sgd_reference.labs.failures.explorable_point": "one point of the site's precomputed grid, called with the grid's "
                                                     "own values by tools/explorable_data.py (tests/test_explorable_data.py)",
+    "sgd_reference.labs.batch_noise.explorable_point": "one point of the site's precomputed grid, called with the "
+                                                       "grid's own values by tools/explorable_data.py "
+                                                       "(tests/test_batch_noise.py)",
     "sgd_reference.labs.step_cost.measure_step_times": "times five optimisers, one compiled by torch.compile (tens of "
                                                         "seconds); its arguments are tested in tests/test_step_cost.py",
 }

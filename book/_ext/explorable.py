@@ -28,6 +28,8 @@ explore-data``, the drawer file, and the div in the lab's markdown cell. Kinds s
   and the held-out expected loss or validation accuracy, two runs at a time (lab 02).
 - ``weight-decay``: λ, μ and coupled/decoupled decay; ‖θ‖ and training/validation accuracy against λ = 0 (lab 06).
 - ``debug-run``: η multiplier, μ, clipping, warmup; loss and gradient norm against the baseline run (lab 09).
+- ``minibatch-noise``: batch size and η multiplier; validation loss per epoch and per-step training loss against
+  B = 32, η = 0.02, and the gradient noise's standard deviation against 1/√B with the chosen B marked (lab 03).
 
 The script and its styles are added only to pages that contain an explorable. Pages whose widget outputs were all
 removed for the site (``remove-output``) no longer load the ipywidgets html-manager that myst-nb adds for the

@@ -201,8 +201,7 @@ def render_scaling(runs: list[dict] | None = None) -> tuple[Figure, str]:
     values = []
     for run, color in zip(runs, colors):
         log = run["log"]
-        label = run["label"] + (" (발산)" if log.diverged or (log.val_losses and log.val_losses[-1] > log.losses[0])
-                                else "")
+        label = run["label"] + (" (발산)" if failed(log) else "")
         left.plot(_epoch_axis(run), log.val_losses, marker="o", color=color, label=label)
         right.plot(_epoch_axis(run), [100 * a for a in log.val_accuracies], marker="o", color=color, label=label)
         values += log.val_losses
@@ -211,6 +210,17 @@ def render_scaling(runs: list[dict] | None = None) -> tuple[Figure, str]:
     right.set(title="검증 정확도", xlabel="에폭", ylabel="정확도 (%)")
     left.legend(fontsize=8)
     right.legend(fontsize=8)
+    return fig, _scaling_text(runs)
+
+
+def failed(log: training.TrainLog) -> bool:
+    """A scaling run counts as diverged: stopped (NaN/inf or loss blown up) or validation worse than before training."""
+    validation.instance(log, training.TrainLog, "log", "training.TrainLog")
+    return log.diverged or not log.val_losses or log.val_losses[-1] > log.losses[0]
+
+
+def _scaling_text(runs: list[dict]) -> str:
+    """The status line of :func:`render_scaling`: each run's final validation loss, or why it counts as diverged."""
     parts = []
     for run in runs:
         log = run["log"]
@@ -220,7 +230,7 @@ def render_scaling(runs: list[dict] | None = None) -> tuple[Figure, str]:
             parts.append(f"{run['label']}: 발산 (검증 손실 {log.val_losses[-1]:.3f}, 학습 전 {log.losses[0]:.3f}보다 나쁨)")
         else:
             parts.append(f"{run['label']}: 검증 손실 {log.val_losses[-1]:.3f}")
-    return fig, " | ".join(parts)
+    return " | ".join(parts)
 
 
 def step_jumpiness(losses) -> float:
@@ -306,21 +316,31 @@ def accumulation_check(batch_size: int = 256, micro_batch_size: int = 32, lr: fl
 
 # --- the widget ------------------------------------------------------------------------------------------------------
 
-def render_batch_choice(batch_size: int = 64, lr_multiplier: float = 2.0) -> tuple[Figure, str]:
-    """Baseline (B=32, η=0.02) against a chosen batch size and lr = multiplier × 0.02, with its gradient-noise level."""
+def batch_choice_runs(batch_size: int = 64, lr_multiplier: float = 2.0) -> list[dict]:
+    """The panel's two runs: the baseline (B=32, η=0.02) and the chosen B with lr = multiplier × 0.02."""
     lr_multiplier = validation.positive(lr_multiplier, "학습률 배수")
     batch_size = _batch_size(batch_size, SCALING_TRAIN)
     lr = BASE_LR * lr_multiplier
-    runs = [{"batch_size": BASE_BATCH, "lr": BASE_LR, "label": f"B={BASE_BATCH}, η={BASE_LR:g} (기준)",
+    return [{"batch_size": BASE_BATCH, "lr": BASE_LR, "label": f"B={BASE_BATCH}, η={BASE_LR:g} (기준)",
              "log": _default_task_run(BASE_BATCH, BASE_LR)},
             {"batch_size": batch_size, "lr": lr, "label": f"B={batch_size}, η={lr:.3g}",
              "log": _default_task_run(batch_size, lr)}]
-    fig, text = render_scaling(runs)
+
+
+def _batch_choice_text(runs: list[dict]) -> str:
+    """The panel's status line (the site's explorable shows the same): both runs, then the chosen B's noise and steps."""
+    batch_size = runs[-1]["batch_size"]
     noise = (SCALING_TRAIN - batch_size) / (SCALING_TRAIN - 1) * BASE_BATCH / batch_size \
         / ((SCALING_TRAIN - BASE_BATCH) / (SCALING_TRAIN - 1))
     steps = SCALING_TRAIN // batch_size * EPOCHS
-    text += f" | 기울기 분산은 기준의 {noise:.3g}배, {EPOCHS}에폭 동안 스텝 {steps}번"
-    return fig, text
+    return _scaling_text(runs) + f" | 기울기 분산은 기준의 {noise:.3g}배, {EPOCHS}에폭 동안 스텝 {steps}번"
+
+
+def render_batch_choice(batch_size: int = 64, lr_multiplier: float = 2.0) -> tuple[Figure, str]:
+    """Baseline (B=32, η=0.02) against a chosen batch size and lr = multiplier × 0.02, with its gradient-noise level."""
+    runs = batch_choice_runs(batch_size, lr_multiplier)
+    fig, _ = render_scaling(runs)
+    return fig, _batch_choice_text(runs)
 
 
 def batch_panel() -> widgets.LivePanel:
@@ -329,3 +349,53 @@ def batch_panel() -> widgets.LivePanel:
         "lr_multiplier": widgets.log_slider("학습률 배수 (기준 η=0.02 에 곱함)", 2.0, 0.25, 64.0, steps_per_decade=20),
     }
     return widgets.LivePanel(render_batch_choice, controls)
+
+
+# --- the site's explorable (book/_ext/explorable.py) ---------------------------------------------------------------
+# The panel's batch sizes and its lr multipliers at the powers of 2 from 0.25 to 64 (the ones the lab asks about), each
+# run against the baseline; the gradient noise of section 1 as a standard deviation, which goes as 1/√B.
+# sgd_reference.labs.explorable_data puts the grid together.
+EXPLORABLE_BATCHES = (8, 16, 32, 64, 128, 256, 512)
+EXPLORABLE_MULTIPLIERS = tuple(2.0 ** k for k in range(-2, 7))
+EXPLORABLE_TRAIN_POINTS = 64  # at most this many steps of a run's per-step training loss go to the page
+
+
+def explorable_controls() -> list[dict]:
+    return [
+        {"name": "batch_size", "label": "배치 크기 B", "values": list(EXPLORABLE_BATCHES), "value": 64},
+        {"name": "lr_multiplier", "label": f"학습률 배수 (기준 η={BASE_LR:g} 에 곱함)",
+         "values": list(EXPLORABLE_MULTIPLIERS), "value": 2.0},
+    ]
+
+
+def _explorable_series(run: dict) -> dict:
+    """A run for the page: validation loss per epoch, every few steps' training loss, where it failed (in epochs)."""
+    log, steps_per_epoch = run["log"], SCALING_TRAIN // run["batch_size"]
+    every = max(1, len(log.losses) // EXPLORABLE_TRAIN_POINTS)
+    failed_at = None
+    if log.diverged:
+        failed_at = log.diverged_at / steps_per_epoch
+    elif failed(log):  # the first epoch whose validation loss is worse than before training
+        failed_at = next((s for s, v in zip(log.eval_steps, log.val_losses) if v > log.losses[0]),
+                         len(log.losses)) / steps_per_epoch
+    return {"steps_per_epoch": steps_per_epoch, "every": every, "n": len(log.losses),
+            "train": log.losses[::every], "val": log.val_losses, "diverged_at": failed_at}
+
+
+def explorable_shared() -> dict:
+    """What every point draws against: the baseline run, and section 1's noise as a standard deviation."""
+    noise = measure_gradient_noise()
+    sizes, n = noise["batch_sizes"], noise["num_samples"]
+    fine = [2.0 ** (k / 4) for k in range(4 * int(math.log2(max(sizes))) + 1)]
+    return {"epochs": EPOCHS, "base": _explorable_series(batch_choice_runs(BASE_BATCH, 1.0)[0]),
+            "base_label": f"B={BASE_BATCH}, η={BASE_LR:g} (기준)",
+            "noise": {"batch_sizes": sizes, "std": [math.sqrt(v) for v in noise["measured"]],
+                      "num_batches": noise["num_batches"], "num_samples": n, "fine": fine,
+                      "std_theory": [math.sqrt(noise_theory(noise["sigma2"], b, n)) for b in fine],
+                      "std_iid": [math.sqrt(noise["sigma2"] / b) for b in fine]}}
+
+
+def explorable_point(batch_size: int, lr_multiplier: float) -> dict:
+    """One grid point: the chosen run (validation loss, sampled training loss) and the panel's status line."""
+    runs = batch_choice_runs(batch_size, lr_multiplier)
+    return dict(_explorable_series(runs[-1]), text=_batch_choice_text(runs))

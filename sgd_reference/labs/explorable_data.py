@@ -19,7 +19,7 @@ from types import ModuleType
 from typing import Any
 
 from .. import validation
-from . import decay_experiments, failures, five_minute
+from . import batch_noise, decay_experiments, failures, five_minute
 
 DIGITS = 4
 
@@ -29,6 +29,7 @@ GRIDS: dict[str, ModuleType] = {
     "weight-decay": decay_experiments,
     "five-minute": five_minute,
     "debug-run": failures,
+    "minibatch-noise": batch_noise,
 }
 
 

@@ -22,7 +22,8 @@ import pytest
 from conftest import REPO, SITE
 from test_built_site import PAGES, Visit, visit  # noqa: F401  (visit: the shared page fixture)
 
-EXPECTED = {"labs/01_learning_rate.html", "labs/04_momentum.html", "labs/05_nesterov.html",
+EXPECTED = {"labs/01_learning_rate.html", "labs/03_minibatch_noise.html", "labs/04_momentum.html",
+            "labs/05_nesterov.html",
             "book/02_basic_sgd.html", "book/04_momentum.html", "book/05_nesterov.html",
             "labs/06_weight_decay.html", "labs/02_five_minute_lab.html", "labs/09_debugging.html"}
 # Precomputed kinds whose grid has no diverging setting, and why (their extreme is checked to draw, not to say 발산).

@@ -689,6 +689,7 @@
   window.SGDExplore = {iterate: iterate, rate: rate, regime: regime, logValues: logValues, format: g, signed: signed,
                      drawSeries: drawSeries, sampledSteps: sampledSteps, el: el, clear: clear, scale: scale,
                      axes: axes, polyline: polyline, linTicks: linTicks, decadeLabel: decadeLabel,
+                     frame: {W: W, H: H, M: M},  // a panel's viewBox and margins, for a kind's own axes
                      precomputed: [],
                      register: function (name, kind) { PRECOMPUTED[name] = kind; window.SGDExplore.precomputed.push(name); }};
 
