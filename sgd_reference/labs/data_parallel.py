@@ -225,11 +225,11 @@ def lr_for_workers(base_lr: float, workers: int, rule: str, per_worker_batch: in
 
 def explorable_controls() -> list[dict]:
     return [
-        {"name": "workers", "label": f"작업자 수 W (작업자당 배치 {PER_WORKER_BATCH})",
+        {"name": "workers", "label": "작업자 수 W",
          "values": list(EXPLORABLE_WORKERS), "value": 4},
-        {"name": "rule", "label": "작업자 수에 따른 학습률 규칙", "values": list(LR_RULES),
+        {"name": "rule", "label": "학습률 규칙", "values": list(LR_RULES),
          "labels": [LR_RULE_NAMES[r] for r in LR_RULES], "value": "linear"},
-        {"name": "base_lr", "label": "작업자 1개의 학습률 η", "values": list(EXPLORABLE_BASE_LRS), "value": BASE_LR},
+        {"name": "base_lr", "label": "기준 학습률 η (작업자 1개)", "values": list(EXPLORABLE_BASE_LRS), "value": BASE_LR},
     ]
 
 

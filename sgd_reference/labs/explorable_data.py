@@ -19,7 +19,7 @@ from types import ModuleType
 from typing import Any
 
 from .. import validation
-from . import batch_noise, decay_experiments, failures, five_minute
+from . import batch_noise, data_parallel, decay_experiments, failures, five_minute
 
 DIGITS = 4
 
@@ -30,6 +30,7 @@ GRIDS: dict[str, ModuleType] = {
     "five-minute": five_minute,
     "debug-run": failures,
     "minibatch-noise": batch_noise,
+    "data-parallel": data_parallel,
 }
 
 
