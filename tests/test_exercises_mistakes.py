@@ -97,7 +97,7 @@ MISTAKES = {
         (lambda g: g.mean(-1), "잘못된 차원"),
         (lambda g: torch.mean(g, dim=1), "잘못된 차원"),
         (lambda g: g.mean(), "모든 원소의 평균"),
-        (lambda g: g[0].clone(), "첫 번째 표본"),
+        (lambda g: g[0].clone(), "첫 번째 샘플"),
         (lambda g: g.sum(0) / (len(g) - 1), "B − 1"),
     ],
     "scale_lr": [

@@ -1,7 +1,9 @@
 """One Korean term per concept: the book and the labs never use a variant that book/glossary.yml says to avoid.
 
-Only prose is checked: fenced code blocks (``` / ~~~, MyST code-cells included), inline `code` and $math$ are
-skipped, and so are the labs' code cells. book/glossary.md is exempt: it may name the variants it rejects.
+The prose is checked for every variant: fenced code blocks (``` / ~~~, MyST code-cells included), inline `code` and
+$math$ are skipped there. What a learner reads outside the prose (code comments and printed strings in the chapters, lab
+code cells and stored outputs, the package's Korean messages and exercise texts) is checked for the Korean variants.
+book/glossary.md is exempt: it may name the variants it rejects.
 """
 
 from __future__ import annotations
@@ -93,6 +95,46 @@ def test_no_avoided_variant_in_book_or_labs():
                     if bad in line:
                         problems.append(f"{name}:{number}: '{bad}' -> '{e['ko']}': {line.strip()[:80]}")
     assert not problems, "용어집과 다른 표기:\n" + "\n".join(problems)
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def code_lines():
+    """(name, text) of what a learner reads outside the prose: chapter code cells (comments, printed strings), lab code
+    cells and their stored text outputs, and the package's Korean lines (messages, exercise texts, hints, figure labels)."""
+    for path in sorted((REPO / "book").glob("*.md")):
+        if path.name in EXEMPT:
+            continue
+        text = path.read_text(encoding="utf-8")
+        prose = {number for number, _ in prose_lines(text)}
+        for number, line in enumerate(text.splitlines(), start=1):
+            if number not in prose:
+                yield f"{path.relative_to(REPO).as_posix()}:{number}", line
+    for path in sorted((REPO / "labs").glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for index, cell in enumerate(nb.get("cells", [])):
+            if cell.get("cell_type") != "code":
+                continue
+            texts = [cell["source"]] + [output.get("text", "") for output in cell.get("outputs", [])]
+            texts += [output.get("data", {}).get("text/plain", "") for output in cell.get("outputs", [])]
+            for text in texts:
+                text = "".join(text) if isinstance(text, list) else text
+                for line in text.splitlines():
+                    yield f"{path.relative_to(REPO).as_posix()} (cell {index})", line
+    for path in sorted((REPO / "sgd_reference").rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if HANGUL.search(line):
+                yield f"{path.relative_to(REPO).as_posix()}:{number}", line
+
+
+def test_no_avoided_korean_variant_in_code_outputs_or_package():
+    """Code cells, stored outputs and the package's messages are read by learners too; the Korean variants (not the
+    English ones, which may be identifiers) are checked there as well."""
+    variants = [(bad, e["ko"]) for e in load_glossary() for bad in e["avoid"] if HANGUL.search(bad)]
+    problems = [f"{name}: '{bad}' -> '{ko}': {line.strip()[:80]}"
+                for name, line in code_lines() for bad, ko in variants if bad in line]
+    assert not problems, "용어집과 다른 표기 (코드·출력·패키지 문구):\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -48,7 +48,7 @@ def minibatch_grad(per_sample_grads):
                 lambda g: g.mean(dim=1)),
         Mistake("모든 원소의 평균(스칼라 하나)을 구했습니다. 샘플 차원(dim=0)만 평균해서 파라미터 모양을 남기세요.",
                 lambda g: g.mean()),
-        Mistake("첫 번째 표본의 기울기만 썼습니다. 그것은 배치 크기 1의 SGD 입니다.",
+        Mistake("첫 번째 샘플의 기울기만 썼습니다. 그것은 배치 크기 1의 SGD 입니다.",
                 lambda g: g[0]),
         Mistake("B 가 아니라 B − 1 로 나눴습니다(분산의 불편 추정에 쓰는 보정과 혼동). 평균은 B 로 나눕니다.",
                 lambda g: g.sum(dim=0) / (g.shape[0] - 1)),
