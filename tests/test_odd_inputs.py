@@ -71,6 +71,12 @@ NOT_TESTED = {
     "sgd_reference.labs.batch_noise.explorable_point": "one point of the site's precomputed grid, called with the "
                                                        "grid's own values by tools/explorable_data.py "
                                                        "(tests/test_batch_noise.py)",
+    "sgd_reference.labs.data_parallel.data_parallel_run": "forks gloo ranks for one point of the site's precomputed "
+                                                          "grid (tests/test_data_parallel_explorable.py)",
+    "sgd_reference.labs.data_parallel.data_parallel_text": "takes the result of data_parallel_run (forked ranks)",
+    "sgd_reference.labs.data_parallel.explorable_point": "one point of the site's precomputed grid, called with the "
+                                                         "grid's own values by tools/explorable_data.py "
+                                                         "(tests/test_data_parallel_explorable.py)",
     "sgd_reference.labs.step_cost.measure_step_times": "times five optimisers, one compiled by torch.compile (tens of "
                                                         "seconds); its arguments are tested in tests/test_step_cost.py",
 }
@@ -157,6 +163,8 @@ OVERRIDES = {
                                                            "y": lambda: torch.ones(4, dtype=torch.float64),
                                                            "w": lambda: torch.zeros(3, dtype=torch.float64)},
     "sgd_reference.labs.nesterov_figures.form_differences": {"lrs": lambda: [0.1, 0.1, 0.1]},
+    "sgd_reference.labs.data_parallel.scaling_config": {"workers": lambda: 2},
+    "sgd_reference.labs.data_parallel.lr_for_workers": {"workers": lambda: 2, "rule": lambda: "linear"},
     "sgd_reference.labs.step_cost.state_memory": {"shapes": lambda: [(3, 4), (5,)]},
     "sgd_reference.labs.step_cost.state_table": {"rows": lambda: sgd_reference.labs.step_cost.state_memory([(3, 4)])},
     "sgd_reference.labs.step_cost.render_step_times": {"result": lambda: {

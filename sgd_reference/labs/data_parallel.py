@@ -157,7 +157,14 @@ def scaling_config(workers: int, lr: float, *, per_worker_batch: int = PER_WORKE
                    evals_per_epoch: int = 1, dtype="float64") -> distributed.Config:
     """One run of the scaling experiment: ``epochs`` passes over the same data at a global batch of W × b, the
     whole-data loss ``evals_per_epoch`` times an epoch (at the same numbers of samples seen in every run)."""
+    workers = validation.integer(workers, "작업자 수", minimum=1, maximum=distributed.MAX_WORKERS)
+    per_worker_batch = validation.integer(per_worker_batch, "작업자당 배치", minimum=1, maximum=SCALING_SAMPLES)
+    epochs = validation.integer(epochs, "에폭 수", minimum=1, maximum=20)
+    evals_per_epoch = validation.integer(evals_per_epoch, "에폭당 평가 횟수", minimum=1, maximum=SCALING_SAMPLES)
     global_batch = workers * per_worker_batch
+    if SCALING_SAMPLES % global_batch:
+        raise validation.InvalidArgument(f"데이터 {SCALING_SAMPLES}개가 전역 배치 {global_batch}로 "
+                                         f"나누어떨어져야 합니다 (작업자 {workers}개 × {per_worker_batch}).")
     steps_per_epoch = SCALING_SAMPLES // global_batch
     return distributed.Config(steps=epochs * steps_per_epoch, global_batch=global_batch, lr=lr, dtype=dtype,
                               num_samples=SCALING_SAMPLES, eval_every=max(1, steps_per_epoch // evals_per_epoch))
@@ -217,6 +224,7 @@ def lr_for_workers(base_lr: float, workers: int, rule: str, per_worker_batch: in
     """The lr for W workers from the one-worker lr: unchanged, ×√W (keeps the gradient noise's std), or ×W (linear)."""
     rule = validation.choice(rule, LR_RULES, "학습률 규칙")
     workers = validation.integer(workers, "작업자 수", minimum=1, maximum=distributed.MAX_WORKERS)
+    per_worker_batch = validation.integer(per_worker_batch, "작업자당 배치", minimum=1, maximum=SCALING_SAMPLES)
     if rule == "linear":
         return batch_scaling.scale_lr_linear(base_lr, per_worker_batch, workers * per_worker_batch)
     base_lr = validation.positive(base_lr, "학습률")
