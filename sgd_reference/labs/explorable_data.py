@@ -19,7 +19,7 @@ from types import ModuleType
 from typing import Any
 
 from .. import validation
-from . import batch_noise, data_parallel, decay_experiments, failures, five_minute
+from . import batch_noise, data_parallel, decay_experiments, failures, five_minute, recipe
 
 DIGITS = 4
 
@@ -31,6 +31,7 @@ GRIDS: dict[str, ModuleType] = {
     "debug-run": failures,
     "minibatch-noise": batch_noise,
     "data-parallel": data_parallel,
+    "schedule": recipe,
 }
 
 

@@ -202,11 +202,18 @@ def render_recipe(base_lr: float = BASE_LR, warmup_epochs: int = WARMUP_EPOCHS, 
     run = run_recipe(base_lr, warmup_epochs, schedule, batch_size)  # run_recipe validates
     reference = run_recipe()
     fig = _draw_runs([(reference, "tab:gray", "레시피 (배치 64, η=0.01)"), (run, "tab:red", "선택한 설정")])
-    head = (f"{SCHEDULE_NAMES[schedule]}, 배치 {batch_size}, η={run.lr:.3g} (= 배치 64 기준 {base_lr:.3g} × {batch_size}/64), "
-            f"워밍업 {warmup_epochs} 에폭: ")
+    return fig, recipe_text(run)
+
+
+def recipe_text(run: RecipeRun) -> str:
+    """The panel's status line for ``run`` (the site's explorable shows the same line)."""
+    validation.instance(run, RecipeRun, "run", "RecipeRun (run_recipe의 결과)")
+    warmup_epochs = run.warmup_steps // steps_per_epoch(run.batch_size)
+    head = (f"{SCHEDULE_NAMES[run.schedule]}, 배치 {run.batch_size}, η={run.lr:.3g} (= 배치 64 기준 {run.base_lr:.3g} × "
+            f"{run.batch_size}/64), 워밍업 {warmup_epochs} 에폭: ")
     if run.log.diverged:
-        return fig, head + f"발산했습니다 ({run.log.diverged_at}번째 스텝). 학습률을 낮추거나 워밍업을 늘려 보세요."
-    return fig, head + f"처음 60 스텝 최대 손실 {first_steps_peak(run):.2f}, 검증 정확도 {final_accuracy(run):.1%}"
+        return head + f"발산했습니다 ({run.log.diverged_at}번째 스텝). 학습률을 낮추거나 워밍업을 늘려 보세요."
+    return head + f"처음 60 스텝 최대 손실 {first_steps_peak(run):.2f}, 검증 정확도 {final_accuracy(run):.1%}"
 
 
 def recipe_panel() -> widgets.LivePanel:
@@ -216,3 +223,49 @@ def recipe_panel() -> widgets.LivePanel:
         "schedule": widgets.choice("스케줄", SCHEDULES, WARMUP_COSINE),
         "batch_size": widgets.choice("배치 크기", [(str(b), b) for b in BATCH_SIZES], BASE_BATCH),
     })
+
+
+# The site's explorable (book/_ext/explorable.py): the panel's schedule, base lr (a 1-3 grid from 1e-3 to 10, the
+# slider's range) and warmup epochs (the slider's 0-5) at batch 64, each run drawn as the panel draws it against the
+# recipe itself; sgd_reference.labs.explorable_data puts the grid together.
+EXPLORABLE_LRS = (1e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
+EXPLORABLE_WARMUPS = tuple(range(6))
+EXPLORABLE_EVERY = 7  # every 7th step (a third of an epoch) of the loss's moving average (and the last one)
+EXPLORABLE_LR_EVERY = 21  # the lr once an epoch: it is linear within the warmup's epochs and smooth after
+EXPLORABLE_HEAD = 60  # the first steps' per-step loss, as section 2's figure shows it (render_warmup_spike)
+
+
+def explorable_controls() -> list[dict]:
+    return [
+        {"name": "schedule", "label": "스케줄", "values": [value for _, value in SCHEDULES],
+         "labels": [label for label, _ in SCHEDULES], "value": WARMUP_COSINE},
+        {"name": "base_lr", "label": "기준 학습률 η (배치 64 기준)", "values": list(EXPLORABLE_LRS), "value": BASE_LR},
+        {"name": "warmup_epochs", "label": "워밍업 에폭 수", "values": list(EXPLORABLE_WARMUPS), "value": WARMUP_EPOCHS},
+    ]
+
+
+def _sampled(values: list[float], every: int) -> list[float]:
+    keep = sorted(set(range(0, len(values), every)) | ({len(values) - 1} if values else set()))
+    return [values[i] for i in keep]
+
+
+def _explorable_series(run: RecipeRun) -> dict:
+    """What the panel draws (the lr used, the loss's 10-step moving average, validation accuracy), every few steps,
+    and section 2's per-step loss of the first steps."""
+    log = run.log
+    finite = [v for v in log.losses if math.isfinite(v)]
+    return {"n": len(log.lrs), "lr": _sampled(log.lrs, EXPLORABLE_LR_EVERY),
+            "loss": _sampled(training.moving_average(finite, 10) if finite else [], EXPLORABLE_EVERY),
+            "head": log.losses[:EXPLORABLE_HEAD], "eval_steps": log.eval_steps, "acc": log.val_accuracies,
+            "diverged_at": log.diverged_at}
+
+
+def explorable_shared() -> dict:
+    return {"every": EXPLORABLE_EVERY, "lr_every": EXPLORABLE_LR_EVERY, "steps": EPOCHS * steps_per_epoch(BASE_BATCH),
+            "per_epoch": steps_per_epoch(BASE_BATCH), "base": _explorable_series(run_recipe())}
+
+
+def explorable_point(schedule: str, base_lr: float, warmup_epochs: int) -> dict:
+    """One grid point: the panel's three curves for these settings (batch 64) and its status line."""
+    run = run_recipe(base_lr, warmup_epochs, schedule)
+    return dict(_explorable_series(run), text=recipe_text(run))

@@ -25,7 +25,8 @@ from test_built_site import PAGES, Visit, visit  # noqa: F401  (visit: the share
 EXPECTED = {"labs/01_learning_rate.html", "labs/03_minibatch_noise.html", "labs/04_momentum.html",
             "labs/05_nesterov.html",
             "book/02_basic_sgd.html", "book/04_momentum.html", "book/05_nesterov.html",
-            "labs/06_weight_decay.html", "labs/02_five_minute_lab.html", "labs/09_debugging.html"}
+            "labs/06_weight_decay.html", "labs/02_five_minute_lab.html", "labs/09_debugging.html",
+            "labs/08_schedule_recipe.html"}
 # Precomputed kinds whose grid has no diverging setting, and why (their extreme is checked to draw, not to say 발산).
 NEVER_DIVERGES = {"weight-decay": "η = 0.05 is fixed; even μ = 0.99 with λ = 0.1 trains 400 steps without blowing up"}
 PRECOMPUTED_DATA = """b => { const s = document.querySelector(
