@@ -213,10 +213,6 @@ def spot_spikes(config: RunConfig, spike_factor: float = 10.0) -> GradNormLogger
 
 # --- figures ---------------------------------------------------------------------------------------------------------
 
-# The figures are stored in the notebook as PNG at this resolution: 728 px wide, about what the book's column shows
-# (688 px at a 1280 px window, 790 at 1600), so the site does not ship pixels nobody sees (at 100 dpi the lab page
-# went over its 4.5 MB budget with the explorable's grid).
-FIGURE_DPI = 72
 _COLORS = ("black", "tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple")
 
 
@@ -247,7 +243,7 @@ def render_comparison(configs_and_labels, title: str, loss_cap: float = 10.0) ->
     """Loss (left) and gradient norm (right) for a few labelled runs; a diverged run ends with an x."""
     configs_and_labels = _configs_and_labels(configs_and_labels)
     title, loss_cap = str(title), validation.positive(loss_cap, "손실 상한 loss_cap")
-    fig = Figure(figsize=(10, 3.8), dpi=FIGURE_DPI, layout="constrained")
+    fig = Figure(figsize=(10, 3.8), layout="constrained")
     loss_ax, norm_ax = fig.subplots(1, 2)
     values = _draw_runs(loss_ax, norm_ax, configs_and_labels, loss_cap)
     finite_ylim(loss_ax, [min(v, loss_cap) for v in values if math.isfinite(v)] + [0.0])
@@ -396,7 +392,7 @@ def render_diagnosis(run_1: str = "", run_2: str = "", run_3: str = "", run_4: s
     """The four runs' training/validation loss; the text grades the picked causes (empty = not picked yet)."""
     picks = [validation.choice(pick, ["", *CAUSES], f"실행 {i}의 원인") for i, pick in
              enumerate((run_1, run_2, run_3, run_4), 1)]
-    fig = Figure(figsize=(10, 6.4), dpi=FIGURE_DPI, layout="constrained")
+    fig = Figure(figsize=(10, 6.4), layout="constrained")
     axes = fig.subplots(2, 2).flatten()
     for i, (ax, (config, _)) in enumerate(zip(axes, DIAGNOSIS_RUNS), 1):
         log = run(config)
