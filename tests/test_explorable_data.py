@@ -28,6 +28,9 @@ FRESH = {
     # Its rounding-level differences depend on the CPU kernels: its fresh runs are on the generator's pinned path, in
     # tests/test_data_parallel_explorable.py (here only the controls are compared).
     "data-parallel": [],
+    # Counted bytes at a chosen bandwidth (nothing trained or timed): two corners. More in test_step_cost.py.
+    "step-cost": [dict(parameters=11_689_512, bandwidth=20, config="sgd_momentum_wd", dtype="float32"),
+                  dict(parameters=7_000_000_000, bandwidth=5000, config="adam", dtype="bfloat16")],
 }
 
 

@@ -117,3 +117,45 @@ def test_measure_step_times_returns_every_implementation_and_ratios_to_one_bound
     assert isinstance(fig, Figure) and "라운드 3번" in text
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == list(result["ratio"])
+
+
+# --- the site's explorable (step-cost): counted bytes over model sizes at a chosen bandwidth, no timing -------------
+
+def test_explorable_numbers_are_the_lab_counts_scaled():
+    n = sum(torch.Size(s).numel() for s in lab.RESNET18_SHAPES)
+    got = lab.step_cost_numbers(n, 20, "sgd_momentum_wd", "float32")
+    assert got["state_bytes"] == 46_758_048 and got["param_bytes"] == 46_758_048  # state_table's ResNet-18 row
+    assert got["one_pass_bytes"] == 20 * n and got["op_by_op_bytes"] == 44 * n
+    assert got["bound_ms"] == pytest.approx(20 * n / 20e9 * 1e3) and got["op_by_op_ms"] == pytest.approx(44 * n / 20e6)
+    assert "46.8 MB" in got["text"] and "11.7 ms 이상" in got["text"] and "20 GB/s" in got["text"]
+    adam = lab.step_cost_numbers(7_000_000_000, 5000, "adam", "bfloat16")
+    assert adam["state_bytes"] == 2 * 2 * 7_000_000_000 and adam["one_pass_bytes"] == 14 * 7_000_000_000
+    assert "파라미터의 2배" in adam["text"] and "상태 0 B" in lab.step_cost_numbers(10**6, 5, "sgd", "float64")["text"]
+
+
+def test_explorable_shared_bytes_agree_with_the_lab_and_the_real_state():
+    shared = lab.explorable_shared()["per_parameter"]
+    assert set(shared) == {f"{c}|{d}" for c in lab.TRAFFIC for d in lab.EXPLORABLE_DTYPES}
+    buffers = {"sgd": 0, "sgd_momentum": 1, "sgd_momentum_wd": 1, "adam": 2}
+    for key, per in shared.items():
+        config, dtype = key.split("|")
+        element = {"float32": 4, "bfloat16": 2, "float64": 8}[dtype]
+        assert per["element"] == element and per["state"] == buffers[config] * element
+        assert {k: per[k] for k in ("one_pass", "op_by_op")} == lab.bytes_per_parameter(config, element)
+        # the page draws per-parameter bytes x N: at every grid size that is the point's own number
+        for n in lab.EXPLORABLE_PARAMETERS:
+            numbers = lab.step_cost_numbers(n, 100, config, dtype)
+            assert numbers["state_bytes"] == per["state"] * n and numbers["one_pass_bytes"] == per["one_pass"] * n
+
+
+def test_explorable_grid_is_korean_and_every_point_says_something_different():
+    controls = lab.explorable_controls()
+    assert [c["name"] for c in controls] == ["parameters", "bandwidth", "config", "dtype"]
+    assert all(c["value"] in c["values"] and any("\uac00" <= ch <= "\ud7a3" for ch in c["label"]) for c in controls)
+    texts = [lab.explorable_point(n, b, c, d)["text"] for n in lab.EXPLORABLE_PARAMETERS
+             for b in lab.EXPLORABLE_BANDWIDTHS for c in lab.TRAFFIC for d in lab.EXPLORABLE_DTYPES]
+    assert len(set(texts)) == len(texts) == 5 * 10 * 4 * 3
+    for call in (lambda: lab.explorable_point(3, 20, "sgd", "float32"), lambda: lab.explorable_point(10**6, 7, "sgd", "float32"),
+                 lambda: lab.explorable_point(10**6, 20, "rmsprop", "float32"), lambda: lab.explorable_point(10**6, 20, "sgd", "int8")):
+        with pytest.raises(ValueError, match="[가-힣]"):
+            call()

@@ -30,6 +30,8 @@ explore-data``, the drawer file, and the div in the lab's markdown cell. Kinds s
 - ``debug-run``: η multiplier, μ, clipping, warmup; loss and gradient norm against the baseline run (lab 09).
 - ``minibatch-noise``: batch size and η multiplier; validation loss per epoch and per-step training loss against
   B = 32, η = 0.02, and the gradient noise's standard deviation against 1/√B with the chosen B marked (lab 03).
+- ``step-cost``: parameter count, memory bandwidth, optimiser, dtype; the state's memory and one step's time at that
+  bandwidth (one pass and op by op) over model sizes. Counted bytes, nothing timed: the same on every machine (lab 11).
 
 The script and its styles are added only to pages that contain an explorable. Pages whose widget outputs were all
 removed for the site (``remove-output``) no longer load the ipywidgets html-manager that myst-nb adds for the

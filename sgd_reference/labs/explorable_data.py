@@ -20,6 +20,7 @@ from typing import Any
 
 from .. import validation
 from . import batch_noise, data_parallel, decay_experiments, failures, five_minute, recipe
+from . import step_cost
 
 DIGITS = 4
 
@@ -32,6 +33,7 @@ GRIDS: dict[str, ModuleType] = {
     "minibatch-noise": batch_noise,
     "data-parallel": data_parallel,
     "schedule": recipe,
+    "step-cost": step_cost,
 }
 
 

@@ -9,6 +9,7 @@ machine needs to move those bytes.
 
 from __future__ import annotations
 
+import functools
 import random
 import statistics
 import time
@@ -248,7 +249,8 @@ def measure_step_times(shapes=RESNET18_SHAPES, rounds: int = 15, warmup: int = 3
 
 def render_step_times(result: dict) -> tuple[Figure, str]:
     """Horizontal bars: each implementation's step time as a multiple of the bandwidth bound (1 = the bound)."""
-    validation.record(result, "result", ("ratio", "median_ms", "parameters", "tensors", "rounds"), "measure_step_times")
+    validation.record(result, "result", ("ratio", "median_ms", "parameters", "tensors", "rounds", "bandwidth_GBps"),
+                      "measure_step_times")
     names = list(result["ratio"])
     ratios = [result["ratio"][n] for n in names]
     use_korean_font()
@@ -268,8 +270,87 @@ def render_step_times(result: dict) -> tuple[Figure, str]:
     ax.invert_yaxis()
     ax.set_xlim(0, max(ratios + [FUSED_TARGET]) * 1.35)
     ax.set_ylim(len(names) - 0.2, -1.1)
-    ax.set_xlabel(f"스텝 시간 ÷ 대역폭 하한 (1 = 파라미터마다 {BOUND_BYTES} B 를 옮기는 시간)")
+    ax.set_xlabel(f"스텝 시간 ÷ 대역폭 하한 (1 = 파라미터마다 {BOUND_BYTES} B 를 옮기는 시간, "
+                  f"잰 대역폭 {result['bandwidth_GBps']:.1f} GB/s)")
     ax.set_title(f"SGD 한 스텝 (파라미터 {result['parameters']:,}개, 텐서 {result['tensors']}개): 이 기계에서 잰 값")
     fig.tight_layout()
     return fig, (f"구현 {len(names)}개를 라운드 {result['rounds']}번 번갈아 재어 중앙값을 그렸습니다. 막대의 숫자는 기계와 "
                  "부하에 따라 달라집니다.")
+
+
+# --- the site's explorable: counted bytes over model sizes, at a bandwidth the reader picks ------------------------
+# Nothing here is timed: bytes are counted (TRAFFIC) and read from real optimisers (state_memory), and the time is
+# those bytes divided by a bandwidth the reader chooses, so the grid is the same on every machine.
+
+EXPLORABLE_PARAMETERS = (1_000_000, 11_689_512, 125_000_000, 1_300_000_000, 7_000_000_000)
+EXPLORABLE_BANDWIDTHS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)  # GB/s: laptop DRAM to a GPU's HBM
+EXPLORABLE_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float64": torch.float64}
+_STATE_CONFIG = {"sgd": "SGD (모멘텀 없음)", "sgd_momentum": "모멘텀 SGD", "sgd_momentum_wd": "모멘텀 SGD + 가중치 감쇠",
+                 "adam": "Adam (torch.optim)"}
+
+
+def explorable_controls() -> list[dict]:
+    return [
+        {"name": "parameters", "label": "파라미터 수", "values": list(EXPLORABLE_PARAMETERS), "value": 11_689_512},
+        {"name": "bandwidth", "label": "메모리 대역폭", "values": list(EXPLORABLE_BANDWIDTHS), "value": 20},
+        {"name": "config", "label": "옵티마이저", "values": list(TRAFFIC), "value": "sgd_momentum_wd",
+         "labels": [t.label for t in TRAFFIC.values()]},
+        {"name": "dtype", "label": "원소 자료형", "values": list(EXPLORABLE_DTYPES), "value": "float32",
+         "labels": ["float32 (4바이트)", "bfloat16 (2바이트)", "float64 (8바이트)"]},
+    ]
+
+
+@functools.cache
+def _state_buffers() -> dict[tuple[str, str], int]:
+    """State bytes per parameter of each (config, dtype), read from the real optimisers' state after one step."""
+    found = {}
+    for dtype_name, dtype in EXPLORABLE_DTYPES.items():
+        rows = {r.label: r for r in state_memory([(8,)], dtype)}
+        for config, label in _STATE_CONFIG.items():
+            found[(config, dtype_name)] = rows[label].buffer_bytes // 8
+    return found
+
+
+def explorable_shared() -> dict:
+    """Per-parameter bytes of every (config, dtype), so the page draws each line over model sizes."""
+    state = _state_buffers()
+    per_parameter = {f"{c}|{d}": {**bytes_per_parameter(c, torch.tensor([], dtype=t).element_size()),
+                                  "state": state[(c, d)], "element": torch.tensor([], dtype=t).element_size()}
+                     for c in TRAFFIC for d, t in EXPLORABLE_DTYPES.items()}
+    return {"per_parameter": per_parameter}
+
+
+def _size(n_bytes: float) -> str:
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:.3g} {unit}"
+    return f"{n_bytes:.0f} B"
+
+
+def _duration(ms: float) -> str:
+    return f"{ms / 1e3:.3g} s" if ms >= 1e3 else f"{ms:.3g} ms"
+
+
+def step_cost_numbers(parameters: int, bandwidth: int, config: str, dtype: str) -> dict:
+    """The state's size, the bytes one step moves (one pass and op by op) and their time at ``bandwidth`` GB/s, for
+    ``parameters`` parameters of ``dtype`` (the site's grid point; ``text`` is the status line the page reads out)."""
+    parameters = validation.choice(parameters, EXPLORABLE_PARAMETERS, "파라미터 수 parameters")
+    bandwidth = validation.choice(bandwidth, EXPLORABLE_BANDWIDTHS, "대역폭 bandwidth")
+    config = validation.choice(config, TRAFFIC, "설정 config")
+    dtype = validation.choice(dtype, EXPLORABLE_DTYPES, "자료형 dtype")
+    element = torch.tensor([], dtype=EXPLORABLE_DTYPES[dtype]).element_size()
+    per = bytes_per_parameter(config, element)
+    state = _state_buffers()[(config, dtype)] * parameters
+    one_pass, op_by_op = per["one_pass"] * parameters, per["op_by_op"] * parameters
+    bound_ms, loop_ms = one_pass / (bandwidth * 1e9) * 1e3, op_by_op / (bandwidth * 1e9) * 1e3
+    text = (f"{TRAFFIC[config].label}, {dtype}, 파라미터 {parameters:,}개: 상태 {_size(state)} "
+            f"(파라미터의 {state // (element * parameters)}배), 한 스텝이 최소 {_size(one_pass)} 를 옮기므로 "
+            f"대역폭 {bandwidth:,} GB/s 에서 {_duration(bound_ms)} 이상 (연산마다 옮기면 {_size(op_by_op)}, "
+            f"{_duration(loop_ms)})")
+    return {"text": text, "state_bytes": state, "param_bytes": element * parameters, "one_pass_bytes": one_pass,
+            "op_by_op_bytes": op_by_op, "bound_ms": bound_ms, "op_by_op_ms": loop_ms}
+
+
+def explorable_point(parameters: int, bandwidth: int, config: str, dtype: str) -> dict:
+    """One grid point: only the status line (the page draws its lines from ``per_parameter`` of the shared data)."""
+    return {"text": step_cost_numbers(parameters, bandwidth, config, dtype)["text"]}
