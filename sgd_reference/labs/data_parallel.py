@@ -235,9 +235,9 @@ def explorable_controls() -> list[dict]:
     return [
         {"name": "workers", "label": "작업자 수 W",
          "values": list(EXPLORABLE_WORKERS), "value": 4},
+        {"name": "base_lr", "label": "기준 학습률 η (작업자 1개)", "values": list(EXPLORABLE_BASE_LRS), "value": BASE_LR},
         {"name": "rule", "label": "학습률 규칙", "values": list(LR_RULES),
          "labels": [LR_RULE_NAMES[r] for r in LR_RULES], "value": "linear"},
-        {"name": "base_lr", "label": "기준 학습률 η (작업자 1개)", "values": list(EXPLORABLE_BASE_LRS), "value": BASE_LR},
     ]
 
 
@@ -306,7 +306,7 @@ def data_parallel_text(run: dict, rule: str, baseline: dict) -> str:
     return head + " 한 프로세스와의 가장 큰 파라미터 차이: " + ", ".join(parts) + "."
 
 
-def explorable_point(workers: int, rule: str, base_lr: float) -> dict:
+def explorable_point(workers: int, base_lr: float, rule: str) -> dict:
     """One grid point: the loss curve, the two difference curves and the status line."""
     run = data_parallel_run(workers, rule, base_lr)
     return {"loss": run["loss"], "diverged_at": run["diverged_at"], "diff_float64": run["diff_float64"],
