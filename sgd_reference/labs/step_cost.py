@@ -292,7 +292,7 @@ _STATE_CONFIG = {"sgd": "SGD (모멘텀 없음)", "sgd_momentum": "모멘텀 SGD
 def explorable_controls() -> list[dict]:
     return [
         {"name": "parameters", "label": "파라미터 수", "values": list(EXPLORABLE_PARAMETERS), "value": 11_689_512},
-        {"name": "bandwidth", "label": "메모리 대역폭", "values": list(EXPLORABLE_BANDWIDTHS), "value": 20},
+        {"name": "bandwidth", "label": "메모리 대역폭 (GB/s)", "values": list(EXPLORABLE_BANDWIDTHS), "value": 20},
         {"name": "config", "label": "옵티마이저", "values": list(TRAFFIC), "value": "sgd_momentum_wd",
          "labels": [t.label for t in TRAFFIC.values()]},
         {"name": "dtype", "label": "원소 자료형", "values": list(EXPLORABLE_DTYPES), "value": "float32",
@@ -321,7 +321,7 @@ def explorable_shared() -> dict:
 
 
 def _size(n_bytes: float) -> str:
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
         if n_bytes >= scale:
             return f"{n_bytes / scale:.3g} {unit}"
     return f"{n_bytes:.0f} B"

@@ -8,11 +8,11 @@
 (function () {
   "use strict";
   var X = window.SGDExplore, el = X.el;
-  var N_LO = 1e6, N_HI = 1e10;  // the x axis of both panels (parameters, log scale)
+  var N_LO = 5e5, N_HI = 2e10;  // the x axis of both panels (parameters, log scale; ticks at 10⁶ … 10¹⁰ stay inside)
 
   function logTicks(lo, hi) {
     var out = [];
-    for (var e = Math.round(Math.log10(lo)); e <= Math.round(Math.log10(hi)); e++) out.push([Math.pow(10, e), X.decadeLabel(e)]);
+    for (var e = Math.ceil(Math.log10(lo)); e <= Math.floor(Math.log10(hi)); e++) out.push([Math.pow(10, e), X.decadeLabel(e)]);
     return out;
   }
 
@@ -62,7 +62,7 @@
       var key = data.controls[2].values[idx.config] + "|" + data.controls[3].values[idx.dtype];
       var per = data.per_parameter[key], gbps = data.controls[1].values[idx.bandwidth];
       showValue(panels[0], "parameters", korean(chosen), chosen.toLocaleString("en-US") + "개");
-      showValue(panels[0], "bandwidth", gbps.toLocaleString("en-US") + " GB/s", gbps.toLocaleString("en-US") + " GB/s");
+      showValue(panels[0], "bandwidth", gbps.toLocaleString("en-US"), gbps.toLocaleString("en-US") + " GB/s");
       drawLines(panels[0], sizes, chosen, [{perParam: per.element, cls: "sgd-explore-ink"},
                                            {perParam: per.state, cls: "sgd-explore-red sgd-explore-dashed"}],
                 1e6, 1e12, "바이트", "이 옵티마이저는 상태가 없습니다");
