@@ -13,7 +13,8 @@
     legend: [["sgd-explore-base", "레시피 (배치 64, η=0.01)"], ["sgd-explore-red", "선택한 설정"]],
     note: "미리 계산한 실행 96개(스케줄 2개 × 기준 학습률 8개 × 워밍업 0~5 에폭, 배치 64, sgd_reference 로 float64 계산)에서 " +
           "고릅니다. 학습률은 에폭마다, 이동 평균 손실은 7 스텝마다 한 점입니다. 손실은 로그 눈금입니다. 배치 크기는 노트북의 " +
-          "위젯에서 바꿔 볼 수 있습니다.",
+          "위젯에서 바꿔 볼 수 있습니다. 기준 학습률 3 의 실행은 후반이 혼돈스러워 최종 정확도가 CPU 의 계산 경로마다 크게 " +
+          "다릅니다(워밍업 3 에폭에서 79.7% 대 36.5%). 여기 값은 모든 CPU 에 있는 기본 경로에서 계산한 것입니다.",
     draw: function (data, point, idx, panels) {
       var runs = [{r: data.base, cls: "sgd-explore-base"}, {r: point, cls: "sgd-explore-red"}];
       function series(key, every) {
