@@ -22,6 +22,7 @@ FRESH = {
                   dict(lr_multiplier=100.0, momentum=0.99, clip=True, warmup=True)],  # diverges even clipped
     "five-minute": [dict(lr=1e-2, momentum=0.9, steps=20, mode="random")],  # more in test_five_minute_explorable.py
     "schedule": [dict(schedule="constant", base_lr=1.0, warmup_epochs=3)],  # more in test_schedule_explorable.py
+    "optimizer-sweep": [dict(optimizer="sgd", lr=1e-2, seed=2)],  # more in test_optimizer_sweep_explorable.py
     # (128, 64) fails (validation worse than before training) the same way on every CPU path; (64, 64) blows up
     # chaotically, so its numbers are only the generic path's (tools/explorable_data.py pins it). More in test_batch_noise.
     "minibatch-noise": [dict(batch_size=512, lr_multiplier=16.0), dict(batch_size=128, lr_multiplier=64.0)],

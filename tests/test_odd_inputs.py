@@ -70,6 +70,9 @@ NOT_TESTED = {
                                                     "own values by tools/explorable_data.py (tests/test_explorable_data.py)",
     "sgd_reference.labs.recipe.explorable_point": "one point of the site's precomputed grid, called with the grid's "
                                                   "own values by tools/explorable_data.py (tests/test_schedule_explorable.py)",
+    "sgd_reference.labs.optimizer_comparison.explorable_point": "one point of the site's precomputed grid, called "
+                                                                "with the grid's own values by tools/explorable_data.py "
+                                                                "(tests/test_optimizer_sweep_explorable.py)",
     "sgd_reference.labs.batch_noise.explorable_point": "one point of the site's precomputed grid, called with the "
                                                        "grid's own values by tools/explorable_data.py "
                                                        "(tests/test_batch_noise.py)",

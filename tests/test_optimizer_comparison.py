@@ -115,9 +115,12 @@ def test_panel_says_divergence_at_lr_10_and_keeps_a_readable_plot():
 
 def test_panel_controls_are_korean_and_steps_change_the_run():
     panel = oc.comparison_panel()
-    assert {c.description for c in panel.controls.values()} == {"옵티마이저", "학습률 η", "스텝 수"}
+    assert {c.description for c in panel.controls.values()} == {"옵티마이저", "학습률 η", "스텝 수", "시드"}
     panel.set(optimizer=oc.SGD_MOMENTUM, lr=0.1, steps=100)
     assert panel.last_error is None and "100 스텝" in panel.last_text and "발산" not in panel.last_text
+    before = panel.last_text
+    panel.set(seed=2)  # the seed changes the initial weights and the batch order of the run (and its references)
+    assert panel.last_error is None and "시드 2" in panel.last_text and panel.last_text != before.replace("시드 0", "시드 2")
 
 
 def test_bad_arguments_get_korean_value_errors():

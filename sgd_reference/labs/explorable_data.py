@@ -19,7 +19,7 @@ from types import ModuleType
 from typing import Any
 
 from .. import validation
-from . import batch_noise, data_parallel, decay_experiments, failures, five_minute, recipe
+from . import batch_noise, data_parallel, decay_experiments, failures, five_minute, optimizer_comparison, recipe
 from . import step_cost
 
 DIGITS = 4
@@ -33,6 +33,7 @@ GRIDS: dict[str, ModuleType] = {
     "minibatch-noise": batch_noise,
     "data-parallel": data_parallel,
     "schedule": recipe,
+    "optimizer-sweep": optimizer_comparison,
     "step-cost": step_cost,
 }
 

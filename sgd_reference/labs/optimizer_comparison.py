@@ -291,11 +291,14 @@ def sweep_table(steps: int = SWEEP_STEPS) -> str:
 # --- the panel ----------------------------------------------------------------------------------------------------
 
 
-def render_comparison(optimizer: str = ADAM, lr: float = 1e-3, steps: int = STEPS) -> tuple[Figure, str]:
-    """The chosen optimizer and lr against the two usual settings (thin lines): loss left, validation accuracy right."""
+def render_comparison(optimizer: str = ADAM, lr: float = 1e-3, steps: int = STEPS, seed: int = 0
+                      ) -> tuple[Figure, str]:
+    """The chosen optimizer and lr against the two usual settings (thin lines, same seed): loss left, validation
+    accuracy right. ``seed`` sets the initial weights and the mini-batch order of all three runs."""
     name, lr, steps = validation.choice(optimizer, sorted(NAMES), "옵티마이저"), validation.positive(lr, "학습률"), validation.count(steps, "스텝 수")
-    log = train_digits(name, lr, steps)
-    references = {n: train_digits(n, USUAL_LR[n], steps) for n in (SGD_MOMENTUM, ADAM)}
+    seed = validation.seed(seed)
+    log = train_digits(name, lr, steps, seed=seed)
+    references = {n: train_digits(n, USUAL_LR[n], steps, seed=seed) for n in (SGD_MOMENTUM, ADAM)}
     use_korean_font()
     fig = Figure(figsize=(9.5, 3.6))
     left, right = fig.subplots(1, 2)
@@ -320,9 +323,18 @@ def render_comparison(optimizer: str = ADAM, lr: float = 1e-3, steps: int = STEP
     right.set_ylim(0, 1.02)
     right.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
+    return fig, comparison_text(name, lr, steps, seed)
+
+
+def comparison_text(optimizer: str, lr: float, steps: int = STEPS, seed: int = 0) -> str:
+    """The panel's status line for one run (the site's explorable shows the same line)."""
+    name, lr, steps = validation.choice(optimizer, sorted(NAMES), "옵티마이저"), validation.positive(lr, "학습률"), validation.count(steps, "스텝 수")
+    seed = validation.seed(seed)
+    log = train_digits(name, lr, steps, seed=seed)
+    chosen = f"{NAMES[name]} η={lr:.3g}"
     if log.diverged:
-        return fig, f"{chosen}: 발산했습니다 ({log.diverged_at}번째 스텝). 학습률을 낮춰 보세요."
-    return fig, log.summary(f"{chosen}, {steps} 스텝")
+        return f"{chosen}, 시드 {seed}: 발산했습니다 ({log.diverged_at}번째 스텝). 학습률을 낮춰 보세요."
+    return log.summary(f"{chosen}, {steps} 스텝, 시드 {seed}")
 
 
 def comparison_panel() -> widgets.LivePanel:
@@ -330,4 +342,45 @@ def comparison_panel() -> widgets.LivePanel:
         "optimizer": widgets.choice("옵티마이저", [(label, key) for key, label in NAMES.items()], ADAM),
         "lr": widgets.log_slider("학습률 η", 1e-3, 1e-4, 10.0, steps_per_decade=2),
         "steps": widgets.int_slider("스텝 수", STEPS, 50, 600, 50),
+        "seed": widgets.int_slider("시드", 0, 0, max(SWEEP_SEEDS)),
     })
+
+
+# The site's explorable (book/_ext/explorable.py): the lab's sweep made explorable. Every optimizer on one 1-3 grid of
+# learning rates that covers both of section 3's grids (and the panel's maximum, 10), the sweep's five seeds, and the
+# sweep's length (150 steps, a position of the panel's step slider); each run is drawn as the panel draws it, against
+# the two usual settings with the same seed. sgd_reference.labs.explorable_data puts the grid together.
+EXPLORABLE_LRS = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0, 3.0, 10.0)
+EXPLORABLE_EVERY = 3  # every 3rd step of the loss curve (and the last one) goes to the page
+
+
+def explorable_controls() -> list[dict]:
+    return [
+        {"name": "optimizer", "label": "옵티마이저", "values": list(NAMES), "labels": list(NAMES.values()),
+         "value": ADAM},
+        {"name": "lr", "label": "학습률 η", "values": list(EXPLORABLE_LRS), "value": USUAL_LR[ADAM]},
+        {"name": "seed", "label": "시드", "values": list(SWEEP_SEEDS), "value": 0},
+    ]
+
+
+def _explorable_series(log: training.TrainLog) -> dict:
+    """What the panel draws: the loss's 10-step moving average every few steps, and the validation accuracy."""
+    finite = [v for v in log.losses if math.isfinite(v)]
+    smooth = training.moving_average(finite, 10) if finite else []
+    keep = sorted(set(range(0, len(smooth), EXPLORABLE_EVERY)) | ({len(smooth) - 1} if smooth else set()))
+    return {"n": len(log.losses), "loss": [smooth[i] for i in keep], "eval_steps": log.eval_steps,
+            "acc": log.val_accuracies, "diverged_at": log.diverged_at}
+
+
+def explorable_shared() -> dict:
+    """The sweep's length, the lab's margin of a good lr, and the two usual settings' runs for every seed."""
+    return {"steps": SWEEP_STEPS, "every": EXPLORABLE_EVERY, "good_margin": GOOD_MARGIN,
+            "references": {n: [_explorable_series(train_digits(n, USUAL_LR[n], SWEEP_STEPS, seed=seed))
+                               for seed in SWEEP_SEEDS] for n in (SGD_MOMENTUM, ADAM)},
+            "reference_labels": {n: f"기준: {NAMES[n]} η={USUAL_LR[n]:g}" for n in (SGD_MOMENTUM, ADAM)}}
+
+
+def explorable_point(optimizer: str, lr: float, seed: int) -> dict:
+    """One grid point: the panel's curves for this optimizer, lr and seed at the sweep's length, and its status line."""
+    log = train_digits(optimizer, lr, SWEEP_STEPS, seed=seed)
+    return dict(_explorable_series(log), text=comparison_text(optimizer, lr, SWEEP_STEPS, seed))

@@ -401,8 +401,8 @@
   }
 
   /* Lines of precomputed values against the step: series {xs, ys, cls, dashed, divergedAt}; a null value is left out,
-     values above opts.cap are drawn at the cap; opts {xlabel, ylabel, xmax, ylim, ylog}. A diverged run gets a dotted
-     line and "발산" where it stopped. */
+     values above opts.cap are drawn at the cap; opts {xlabel, ylabel, xmax, ylim, ylog, xlog (with xmin > 0: a log
+     x axis, decade ticks), markers}. A diverged run gets a dotted line and "발산" where it stopped. */
   function drawSeries(p, series, opts) {
     clear(p);
     var lo = Infinity, hi = -Infinity, last = opts.xmax, cap = opts.cap || Infinity;
@@ -427,12 +427,15 @@
       sy = scale(lo, hi, H - M.b, M.t);
       yticks = linTicks(lo, hi, 4);
     }
-    var sx = scale(0, last, M.l, W - M.r);
-    axes(p, sx, sy, linTicks(0, last, 5), yticks, opts.xlabel, opts.ylabel);
+    var sx = opts.xlog ? scale(opts.xmin, last, M.l, W - M.r, true) : scale(0, last, M.l, W - M.r), xticks = [];
+    if (opts.xlog) {
+      for (var d = Math.ceil(Math.log10(opts.xmin)); d <= Math.floor(Math.log10(last)); d++) xticks.push([Math.pow(10, d), decadeLabel(d)]);
+    } else xticks = linTicks(0, last, 5);
+    axes(p, sx, sy, xticks, yticks, opts.xlabel, opts.ylabel);
     series.forEach(function (s) {
       var pts = [];
       s.ys.forEach(function (y, i) { if (shown(y) && i < s.xs.length) pts.push([sx(s.xs[i]), sy(Math.min(y, cap))]); });
-      polyline(p.plot, pts, s.cls + (s.dashed ? " sgd-explore-dashed" : ""), false);
+      polyline(p.plot, pts, s.cls + (s.dashed ? " sgd-explore-dashed" : ""), !!(opts.markers || s.markers));
       if (s.divergedAt !== null && s.divergedAt !== undefined) {
         var at = Math.min(Math.max(s.divergedAt, 0), last);
         el("svg:line", {x1: sx(at), x2: sx(at), y1: M.t, y2: H - M.b, "class": "sgd-explore-one"}, p.plot);
