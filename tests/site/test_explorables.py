@@ -26,7 +26,7 @@ EXPECTED = {"labs/01_learning_rate.html", "labs/03_minibatch_noise.html", "labs/
             "labs/05_nesterov.html",
             "book/02_basic_sgd.html", "book/04_momentum.html", "book/05_nesterov.html",
             "labs/06_weight_decay.html", "labs/02_five_minute_lab.html", "labs/09_debugging.html",
-            "labs/08_schedule_recipe.html", "labs/07_sgd_vs_adam.html",
+            "labs/10_data_parallel.html", "labs/08_schedule_recipe.html", "labs/07_sgd_vs_adam.html",
             "labs/11_step_cost.html"}
 # Precomputed kinds whose grid has no diverging setting, and why (their extreme is checked to draw, not to say 발산).
 NEVER_DIVERGES = {"weight-decay": "η = 0.05 is fixed; even μ = 0.99 with λ = 0.1 trains 400 steps without blowing up",
