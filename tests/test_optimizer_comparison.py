@@ -130,3 +130,15 @@ def test_bad_arguments_get_korean_value_errors():
         oc.train_digits(oc.ADAM, -1.0)
     with pytest.raises(ValueError, match="스텝 수"):
         oc.train_digits(oc.ADAM, 0.1, 0)
+
+
+def test_good_region_is_the_unbroken_interval_around_the_best():
+    """A lr within the margin but past a bad one is not good: the region is an interval (issue 9)."""
+    sweep = oc.Sweep("adam", (1e-3, 3e-3, 1e-2, 3e-2, 1e-1), (0.90, 0.975, 0.98, 0.95, 0.97))
+    assert sweep.good_lrs == [3e-3, 1e-2]
+    assert sweep.good_width_decades == pytest.approx(math.log10(1e-2 / 3e-3))
+    unsorted = oc.Sweep("adam", (1e-1, 1e-3, 1e-2, 3e-3, 3e-2), (0.97, 0.90, 0.98, 0.975, 0.95))
+    assert unsorted.good_lrs == [3e-3, 1e-2]
+    diverged = oc.Sweep("sgd_momentum", (1e-2, 3e-2, 1e-1, 1.0), (0.95, None, 0.97, None))
+    assert diverged.good_lrs == [1e-1]
+

@@ -195,7 +195,17 @@ class Sweep:
 
     @property
     def good_lrs(self) -> list[float]:
-        return [lr for lr, a in zip(self.lrs, self.accuracies) if a is not None and a >= self.best - GOOD_MARGIN]
+        """The good region: from the best lr outwards, the neighbouring grid lrs (in ascending order) whose accuracy
+        is within GOOD_MARGIN of the best, stopping at the first that is not. An interval, so a lucky lr beyond a bad
+        one never widens it."""
+        order = sorted(range(len(self.lrs)), key=lambda i: self.lrs[i])
+        ok = [self.accuracies[i] is not None and self.accuracies[i] >= self.best - GOOD_MARGIN for i in order]
+        lo = hi = order.index(self.accuracies.index(self.best))
+        while lo > 0 and ok[lo - 1]:
+            lo -= 1
+        while hi < len(order) - 1 and ok[hi + 1]:
+            hi += 1
+        return [self.lrs[i] for i in order[lo:hi + 1]]
 
     @property
     def good_width_decades(self) -> float:
