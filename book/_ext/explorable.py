@@ -32,6 +32,8 @@ explore-data``, the drawer file, and the div in the lab's markdown cell. Kinds s
   B = 32, η = 0.02, and the gradient noise's standard deviation against 1/√B with the chosen B marked (lab 03).
 - ``step-cost``: parameter count, memory bandwidth, optimiser, dtype; the state's memory and one step's time at that
   bandwidth (one pass and op by op) over model sizes. Counted bytes, nothing timed: the same on every machine (lab 11).
+- ``data-parallel``: number of DDP workers, the one-worker η and the lr rule (unchanged, ×√W, ×W); the whole-data loss
+  against one worker and the largest parameter difference against one process, float64 and float32 (lab 10).
 
 The script and its styles are added only to pages that contain an explorable. Pages whose widget outputs were all
 removed for the site (``remove-output``) no longer load the ipywidgets html-manager that myst-nb adds for the

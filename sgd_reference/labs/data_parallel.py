@@ -3,7 +3,8 @@
 The runs are real: :func:`sgd_reference.distributed.launch` forks gloo ranks on 127.0.0.1. What the lab prints is
 what every CPU prints: pass/fail against the stated tolerance, "bit for bit" where the arithmetic is exactly the same,
 and float64 losses to three decimals; the measured rounding-level differences (which vary with the CPU's kernels) are
-drawn in the figure only.
+drawn in the figure only. The site's explorable figure (``explorable_*``, precomputed by labs.explorable_data) runs the
+same DDP ranks and single-process runs on a grid of worker counts, learning rates and lr rules.
 """
 
 from __future__ import annotations
@@ -290,7 +291,7 @@ def data_parallel_text(run: dict, rule: str, baseline: dict) -> str:
     head = (f"작업자 {w}개 × 배치 {PER_WORKER_BATCH} = 전역 배치 {run['global_batch']}, η = {run['lr']:.3g} "
             f"({LR_RULE_TEXT[rule]}), {run['steps']}스텝: ")
     if run["diverged_at"] is not None:
-        head += f"발산 (샘플 {run['diverged_at']}개를 본 뒤 전체 데이터 손실이 {DIVERGED_LOSS:g}를 넘음)."
+        head += f"발산 (샘플 {run['diverged_at']}개를 본 뒤 전체 데이터 손실 {DIVERGED_LOSS:g} 초과)."
     else:
         base = ("발산" if baseline["diverged_at"] is not None else f"{baseline['loss'][-1]:.3f}")
         head += f"{SCALING_EPOCHS}에폭 뒤 전체 데이터 손실 {run['loss'][-1]:.3f} (작업자 1개: {base})."
