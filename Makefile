@@ -53,10 +53,12 @@ pdf: install vendor system-deps
 # result depends on the CPU's kernels is fixed in the experiment (float64, statistics over seeds), not here.
 NBVAL := $(PY) -m pytest --nbval labs --nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
 
+# The site's precomputed figure data (book/_ext/explore_data) must come back byte for byte from a fresh run (~5 min).
 # The labs are checked twice: on this machine's own CPU kernels and on torch's generic ones (`default`, the path
 # that differs most from AVX2/AVX-512), so outputs stored on one machine hold on every learner's.
 test: install system-deps
 	$(PY) -m pytest tests --ignore=tests/site -q -p no:cacheprovider -n 2
+	$(PY) tools/explorable_data.py --check
 	$(NBVAL) -n 2 --dist loadfile
 	ATEN_CPU_CAPABILITY=default $(NBVAL) -n 2 --dist loadfile
 	$(MAKE) book
