@@ -1,7 +1,8 @@
 """The built book, opened page by page in headless Chromium, works offline and in Korean.
 
 Every page: <html lang="ko">, no console error, no failed request, no request to a host other than the local
-server; math rendered by the site's own MathJax; saved widget state rendered by the site's own html-manager.
+server; math rendered by the site's own MathJax; saved widget state, where a page still has any, rendered by the site's
+own html-manager.
 Search finds Korean words in any inflected form. Korean text is drawn with a Hangul font, not boxes.
 """
 
@@ -127,6 +128,8 @@ def _search(visit, query: str) -> list[str]:
 def _page_text(site_dir: Path, path: str) -> str:
     html = (site_dir / path).read_text(encoding="utf-8")
     html = html.split('<article', 1)[-1].split("</article>", 1)[0] if "<article" in html else html
+    # a script's contents (an explorable's inline JSON grid) are data, not text a reader sees or search indexes
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"<[^>]+>", " ", html)
 
 

@@ -2,7 +2,8 @@
 
 - No Hangul word (or number) is split across two lines in prose or tables, and no page scrolls sideways
   (`word-break: keep-all` with `overflow-wrap: break-word` in book/_static/korean.css; `anywhere` split "기/호").
-- Saved widgets' value readouts stay inside their box; wide figures (multi-panel plots) are a link to the picture
+- No page ships a frozen ipywidgets panel (the explorable stands in for it), every explorable's controls stay inside
+  their box; wide figures (multi-panel plots) are a link to the picture
   at full size, with a "크게 보기" hint on the phone only.
 - The theme's "맨 위로" button never lies over a quiz option.
 - Quiz targets are at least 24x24 px (WCAG 2.5.8), every quiz input has a text name, the numeric field's name is
@@ -110,19 +111,28 @@ def test_korean_text_keeps_words_whole_by_style(site_dir, phone):
     assert style == ["keep-all", "break-word"], style
 
 
-@pytest.mark.parametrize("path", WIDGET_PAGES or ["<no widgets>"])
-def test_saved_widget_values_stay_inside_their_box_on_a_phone(site_dir, phone, path):
-    if path == "<no widgets>":
-        pytest.skip("no page has saved widgets")
+def test_no_page_ships_a_frozen_widget():
+    """The site shows each lab's explorable where the notebook has its ipywidgets panel (issue 10): a saved widget
+    view on a page would be a frozen slider that cannot move without a kernel, and would load the html-manager."""
+    assert WIDGET_PAGES == [], f"saved ipywidgets views on {WIDGET_PAGES}: tag the widget cell remove-output"
+
+
+EXPLORE_PAGES = [p for p in PAGES if 'class="sgd-explore"' in _html(p)]
+
+
+@pytest.mark.parametrize("path", EXPLORE_PAGES or ["<no explorables>"])
+def test_explorable_controls_stay_inside_their_box_on_a_phone(site_dir, phone, path):
+    assert path != "<no explorables>", "the site has no explorable figure"
     page = phone(path)
-    outside = page.evaluate("""() => Array.from(document.querySelectorAll('.widget-subarea')).flatMap(area => {
-        const box = area.getBoundingClientRect();
-        return Array.from(area.querySelectorAll('.widget-readout, .widget-label, select, .widget-slider'))
+    page.wait_for_function("document.querySelectorAll('.sgd-explore:not([data-ready])').length === 0", timeout=20_000)
+    outside = page.evaluate("""() => Array.from(document.querySelectorAll('.sgd-explore')).flatMap(box => {
+        const b = box.getBoundingClientRect();
+        return Array.from(box.querySelectorAll('label, input, output, select, svg, .sgd-explore-status'))
           .filter(e => e.getClientRects().length)
-          .filter(e => { const r = e.getBoundingClientRect(); return r.right > box.right + 0.5 || r.left < box.left - 0.5; })
-          .map(e => e.className + ' ' + e.textContent.trim().slice(0, 20));
+          .filter(e => { const r = e.getBoundingClientRect(); return r.right > b.right + 0.5 || r.left < b.left - 0.5; })
+          .map(e => e.tagName + ' ' + (e.textContent || '').trim().slice(0, 20));
       })""")
-    assert not outside, f"{path}: 위젯 값이 상자 밖으로 나감: {outside}"
+    assert not outside, f"{path}: 그림의 조절기나 값이 상자 밖으로 나감: {outside}"
 
 
 def test_wide_figures_are_a_tap_away_from_full_size_with_a_hint_on_the_phone_only(site_dir, browser, base_url, phone):
