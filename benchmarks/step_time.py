@@ -19,10 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import random
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import torch
@@ -75,18 +72,7 @@ def measure(shapes: list[tuple[int, ...]], rounds: int, warmup: int = 3) -> dict
         runners[name] = opt.step
     a, b = torch.randn(n_params), torch.randn(n_params)
     runners["axpy (대역폭 측정)"] = lambda: a.add_(b, alpha=1e-3)
-    for fn in runners.values():
-        for _ in range(warmup):
-            fn()
-    times: dict[str, list[float]] = {name: [] for name in runners}
-    names = list(runners)
-    for _ in range(rounds):
-        random.shuffle(names)
-        for name in names:
-            t0 = time.perf_counter()
-            runners[name]()
-            times[name].append(time.perf_counter() - t0)
-    medians = {name: statistics.median(ts) for name, ts in times.items()}
+    medians = step_cost.interleaved_medians(runners, rounds, warmup)  # lab 11's timing loop
     axpy = medians.pop("axpy (대역폭 측정)")
     bandwidth = 12 * n_params / axpy  # bytes/s: read a, b; write a
     bound = BYTES_PER_PARAM * n_params / bandwidth
@@ -118,7 +104,6 @@ def main() -> int:
         parser.error("--rounds 는 3 이상이어야 합니다.")
     if args.threads is not None:
         torch.set_num_threads(args.threads)
-    random.seed(0)
     print(f"torch {torch.__version__}, {platform.processor() or platform.machine()}, "
           f"스레드 {torch.get_num_threads()}, 라운드 {args.rounds}, 설정 {HYPER}")
     results = {"resnet18": measure(RESNET18_SHAPES, args.rounds), "small": measure(SMALL_SHAPES, args.rounds * 10)}

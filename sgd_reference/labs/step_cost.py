@@ -205,6 +205,28 @@ BOUND_BYTES = bytes_per_parameter("sgd_momentum_wd")["one_pass"]  # 20 B: read Î
 AXPY_ELEMENTS = 1 << 25  # 32M float32 per buffer (128 MiB): far larger than the caches of today's CPUs
 
 
+def interleaved_medians(runners: dict[str, Callable[[], object]], rounds: int, warmup: int,
+                        seed: int = 0) -> dict[str, float]:
+    """Median seconds of each runner: ``warmup`` untimed calls each, then ``rounds`` rounds that call every runner
+    once in a freshly shuffled order, so load changes on the machine hit them alike (shared with
+    benchmarks/step_time.py)."""
+    with torch.no_grad():
+        for fn in runners.values():
+            for _ in range(warmup):
+                fn()
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    order = list(runners)
+    shuffle = random.Random(seed)
+    for _ in range(rounds):
+        shuffle.shuffle(order)
+        for name in order:
+            start = time.perf_counter()
+            with torch.no_grad():
+                runners[name]()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
 def measure_step_times(shapes=RESNET18_SHAPES, rounds: int = 15, warmup: int = 3, seed: int = 0) -> dict:
     """Median step time of each implementation and of an in-place axpy, timed interleaved.
 
@@ -226,20 +248,7 @@ def measure_step_times(shapes=RESNET18_SHAPES, rounds: int = 15, warmup: int = 3
                if name != "torch fused" or _torch_fused_available()}
     a, b = torch.randn(AXPY_ELEMENTS, generator=gen), torch.randn(AXPY_ELEMENTS, generator=gen)
     runners["axpy"] = lambda: a.add_(b, alpha=1e-3)
-    with torch.no_grad():
-        for fn in runners.values():
-            for _ in range(warmup):
-                fn()
-    times: dict[str, list[float]] = {name: [] for name in runners}
-    order = list(runners)
-    shuffle = random.Random(seed)
-    for _ in range(rounds):
-        shuffle.shuffle(order)
-        for name in order:
-            start = time.perf_counter()
-            runners[name]()
-            times[name].append(time.perf_counter() - start)
-    medians = {name: statistics.median(ts) for name, ts in times.items()}
+    medians = interleaved_medians(runners, rounds, warmup, seed)
     bandwidth = 12 * AXPY_ELEMENTS / medians.pop("axpy")
     bound = BOUND_BYTES * n_params / bandwidth
     return {"tensors": len(shapes), "parameters": n_params, "rounds": rounds, "bandwidth_GBps": bandwidth / 1e9,
