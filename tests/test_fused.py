@@ -107,28 +107,27 @@ def test_changing_the_learning_rate_reuses_the_compiled_step(monkeypatch):
     assert len(torch._dynamo.eval_frame._debug_get_cache_entry_list(compiled[0]._torchdynamo_orig_callable.__code__)) == 1
 
 
-@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
-def test_half_precision_stays_on_the_eager_step_bit_for_bit(dtype):
-    ours, theirs = make_pair(dtype, seed=3)
-    opt = sr.SGD(ours, lr=0.1, momentum=0.9, weight_decay=1e-4, fused=True)
-    ref = torch.optim.SGD(theirs, lr=0.1, momentum=0.9, weight_decay=1e-4, foreach=False)
-    gen = torch.Generator().manual_seed(3)
+def three_steps_beside_eager_torch(dtype, seed, **hyper):
+    """The same parameters after 3 steps of sr.SGD(fused=True) and of torch's for-loop SGD, on the same gradients."""
+    ours, theirs = make_pair(dtype, seed=seed)
+    opt = sr.SGD(ours, fused=True, **hyper)
+    ref = torch.optim.SGD(theirs, foreach=False, **hyper)
+    gen = torch.Generator().manual_seed(seed)
     for _ in range(3):
         give_grads(ours, theirs, gen)
         opt.step()
         ref.step()
+    return ours, theirs
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_half_precision_stays_on_the_eager_step_bit_for_bit(dtype):
+    ours, theirs = three_steps_beside_eager_torch(dtype, 3, lr=0.1, momentum=0.9, weight_decay=1e-4)
     assert all(torch.equal(a, b) for a, b in zip(ours, theirs))
 
 
 def test_without_momentum_fused_is_the_eager_step_bit_for_bit():
-    ours, theirs = make_pair(torch.float32, seed=4)
-    opt = sr.SGD(ours, lr=0.1, weight_decay=1e-3, maximize=True, fused=True)
-    ref = torch.optim.SGD(theirs, lr=0.1, weight_decay=1e-3, maximize=True, foreach=False)
-    gen = torch.Generator().manual_seed(4)
-    for _ in range(3):
-        give_grads(ours, theirs, gen)
-        opt.step()
-        ref.step()
+    ours, theirs = three_steps_beside_eager_torch(torch.float32, 4, lr=0.1, weight_decay=1e-3, maximize=True)
     assert all(torch.equal(a, b) for a, b in zip(ours, theirs))
 
 
